@@ -1,0 +1,19 @@
+package io.roster.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.UUID;
+
+/**
+ * The data of a change event on {@code roster.user-changes.v1}. Each permitted type has one CloudEvents
+ * {@code type} name, given by {@link UserChangeEvent#typeOf(UserChange)}.
+ */
+public sealed interface UserChange permits UserInvited {
+
+    UUID userId();
+
+    UUID orgId();
+
+    /** The CloudEvents type name of this kind of change, as registered on {@link UserChangeEvent#data()}. */
+    @JsonIgnore
+    String eventType();
+}

@@ -1,0 +1,66 @@
+package io.roster.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roster.contracts.event.UserChangeEvent;
+import io.roster.contracts.event.UserInvited;
+import io.roster.contracts.job.InviteChunk;
+import io.roster.contracts.job.InviteRow;
+import io.roster.contracts.job.JobCommand;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.serde.MalformedRecordException;
+import io.roster.contracts.user.Role;
+import io.roster.contracts.user.UserStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class JsonContractsTest {
+
+    @Test
+    void changeEventIsCloudEventsShapedAndRoundTrips() {
+        UUID user = UUID.randomUUID();
+        UserInvited data = new UserInvited(user, UUID.randomUUID(), "a@b.c", "A", "B", Role.Staff, null,
+                List.of("x"), UserStatus.pending, Instant.parse("2026-01-02T03:04:05Z"), null, UUID.randomUUID());
+        UserChangeEvent event = UserChangeEvent.of(UUID.randomUUID(), Instant.parse("2026-01-02T03:04:06Z"), data);
+
+        String json = Json.writeString(event);
+
+        assertTrue(json.contains("\"type\":\"roster.user.invited\""), json);
+        assertTrue(json.contains("\"specversion\":\"1.0\""), json);
+        assertTrue(json.contains("\"subject\":\"" + user + "\""), json);
+        assertTrue(json.contains("\"time\":\"2026-01-02T03:04:06Z\""), json);
+        assertEquals(event, Json.read(json, UserChangeEvent.class));
+    }
+
+    @Test
+    void jobCommandCarriesItsKind() {
+        InviteChunk chunk = new InviteChunk(UUID.randomUUID(), UUID.randomUUID(), 2, 5, UUID.randomUUID(), "test",
+                List.of(new InviteRow(1, "a@b.c", "A", "B", "User", null, List.of())));
+        byte[] bytes = Json.write(chunk);
+        assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"kind\":\"invite\""));
+        assertInstanceOf(InviteChunk.class, Json.read(bytes, JobCommand.class));
+        assertEquals(chunk, Json.read(bytes, JobCommand.class));
+    }
+
+    @Test
+    void unknownKindAndGarbageAreRefused() {
+        assertThrows(MalformedRecordException.class,
+                () -> Json.read("{\"kind\":\"explode\",\"jobId\":\"" + UUID.randomUUID() + "\"}", JobCommand.class));
+        assertThrows(MalformedRecordException.class, () -> Json.read("not json", JobCommand.class));
+        assertThrows(MalformedRecordException.class, () -> Json.read("{\"specversion\":\"1.0\",\"type\":\"roster.user.exploded\","
+                + "\"id\":\"" + UUID.randomUUID() + "\",\"data\":{}}", UserChangeEvent.class));
+    }
+
+    @Test
+    void topicPrefixIsValidated() {
+        assertEquals("t1.invites.v1", new Topics("t1.").invites());
+        assertThrows(IllegalArgumentException.class, () -> new Topics("bad prefix"));
+        assertTrue(Topics.defaults().all().stream().anyMatch(t -> t.compacted() && t.name().equals("roster.users.v1")));
+    }
+}
