@@ -25,6 +25,8 @@ CREATE TABLE users (
     password_hash text,
     last_login_at timestamptz,
     invited_at    timestamptz NOT NULL DEFAULT now(),
+    -- the invite job that created the user (tells a duplicate within one import from an earlier invitation)
+    invite_job_id uuid,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now()
 );

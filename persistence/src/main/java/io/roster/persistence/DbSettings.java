@@ -19,6 +19,10 @@ public record DbSettings(String url, String user, String password, String schema
         }
     }
 
+    public DbSettings withPoolSize(int size) {
+        return new DbSettings(url, user, password, schema, size);
+    }
+
     public static DbSettings from(Settings settings) {
         return new DbSettings(
                 settings.string("ROSTER_DB_URL", "jdbc:postgresql://127.0.0.1:5432/roster"),

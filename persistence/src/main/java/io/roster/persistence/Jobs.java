@@ -74,23 +74,34 @@ public final class Jobs {
     }
 
     /**
-     * Records that a chunk was applied and adds its counts to the job, finishing the job with its last chunk.
-     * Call in the transaction that applied the chunk.
+     * Claims a chunk for the calling transaction. Call first in the transaction that applies the chunk; a
+     * concurrent claim of the same chunk waits for this transaction and then finds it taken.
      *
-     * @return false when the chunk had been applied already: the caller must roll back and skip it
+     * @return false when the chunk was applied already: the caller must skip it
      */
-    public static boolean recordChunk(Connection connection, UUID jobId, int chunkNo, int rows, int succeeded,
-                                      int failed) throws SQLException {
+    public static boolean claimChunk(Connection connection, UUID jobId, int chunkNo, int rows) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO job_chunks (job_id, chunk_no, rows, "
-                + "succeeded, failed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                + "succeeded, failed) VALUES (?, ?, ?, 0, 0) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, jobId);
             ps.setInt(2, chunkNo);
             ps.setInt(3, rows);
-            ps.setInt(4, succeeded);
-            ps.setInt(5, failed);
-            if (ps.executeUpdate() == 0) {
-                return false;
-            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Records a claimed chunk's counts and adds them to the job, finishing the job with its last chunk. Call in
+     * the transaction that claimed and applied the chunk.
+     */
+    public static void completeChunk(Connection connection, UUID jobId, int chunkNo, int succeeded, int failed)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE job_chunks SET succeeded = ?, failed = ? WHERE job_id = ? AND chunk_no = ?")) {
+            ps.setInt(1, succeeded);
+            ps.setInt(2, failed);
+            ps.setObject(3, jobId);
+            ps.setInt(4, chunkNo);
+            ps.executeUpdate();
         }
         try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET "
                 + "processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, "
@@ -101,7 +112,7 @@ public final class Jobs {
                 + "             ELSE 'partially_succeeded' END, "
                 + "finished_at = CASE WHEN chunks_done + 1 >= chunk_count THEN now() END "
                 + "WHERE id = ?")) {
-            ps.setInt(1, rows);
+            ps.setInt(1, succeeded + failed);
             ps.setInt(2, succeeded);
             ps.setInt(3, failed);
             ps.setInt(4, failed);
@@ -109,19 +120,6 @@ public final class Jobs {
             ps.setObject(6, jobId);
             if (ps.executeUpdate() != 1) {
                 throw new IllegalStateException("job " + jobId + " does not exist");
-            }
-        }
-        return true;
-    }
-
-    /** Whether a chunk was applied already; a cheap check before doing the work. */
-    public static boolean chunkApplied(Connection connection, UUID jobId, int chunkNo) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT 1 FROM job_chunks WHERE job_id = ? AND chunk_no = ?")) {
-            ps.setObject(1, jobId);
-            ps.setInt(2, chunkNo);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
             }
         }
     }
@@ -144,7 +142,7 @@ public final class Jobs {
         }
     }
 
-    /** Row errors in row order, after {@code afterId} (keyset), at most {@code limit}. */
+    /** The first {@code limit} row errors in row order. */
     public static List<RowError> errors(Connection connection, UUID jobId, int limit) throws SQLException {
         List<RowError> errors = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT row_no, field, code, message FROM job_errors "

@@ -1,0 +1,62 @@
+package io.roster.persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The organization tree. */
+public final class Organizations {
+
+    /** An organization; {@code path} runs from the root to this organization itself. */
+    public record Org(UUID id, String name, UUID parentId, UUID[] path) {
+        /** Whether {@code ancestor} is this organization or one above it. */
+        public boolean within(UUID ancestor) {
+            for (UUID id : path) {
+                if (id.equals(ancestor)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private Organizations() {
+    }
+
+    /** Creates a root organization. */
+    public static Org insertRoot(Connection connection, UUID id, String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO organizations (id, name, parent_id, path, depth) VALUES (?, ?, NULL, ARRAY[?::uuid], 1)")) {
+            ps.setObject(1, id);
+            ps.setString(2, name);
+            ps.setObject(3, id);
+            ps.executeUpdate();
+        }
+        return new Org(id, name, null, new UUID[] {id});
+    }
+
+    public static Optional<Org> find(Connection connection, UUID id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id, name, parent_id, path FROM organizations WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Org(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
+                        (UUID[]) rs.getArray(4).getArray()));
+            }
+        }
+    }
+
+    public static boolean any(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM organizations)");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}

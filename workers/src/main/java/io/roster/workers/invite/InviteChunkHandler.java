@@ -1,0 +1,114 @@
+package io.roster.workers.invite;
+
+import io.roster.contracts.job.InviteChunk;
+import io.roster.contracts.job.InviteRow;
+import io.roster.persistence.Jobs;
+import io.roster.persistence.Jobs.RowError;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
+import io.roster.persistence.Users.ExistingEmail;
+import io.roster.persistence.Users.NewUser;
+import io.roster.workers.jobs.FatalRecordException;
+import io.roster.workers.jobs.JobHandler;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Applies an invite chunk: validates every row, invites the good ones as pending users in the job's organization,
+ * and records each bad row as a job error, all in one transaction with the claim of the chunk.
+ *
+ * <p>Produces, through the outbox, one {@code roster.user.invited} event and one snapshot per invited user.
+ * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
+ * {@code already_in_organization} (an account in this organization already), {@code exists_in_other_organization}
+ * (an account elsewhere, which must be transferred instead).
+ */
+public final class InviteChunkHandler implements JobHandler<InviteChunk> {
+
+    private final DataSource dataSource;
+    private final InviteRowValidator validator = new InviteRowValidator();
+    private final Clock clock;
+
+    public InviteChunkHandler(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean apply(InviteChunk chunk) {
+        try {
+            return Tx.run(dataSource, connection -> applyIn(connection, chunk));
+        } catch (Tx.DataAccessException e) {
+            if ("23503".equals(e.sqlState())) {
+                // a foreign key names no row: the job or its organization does not exist, and never will
+                throw new FatalRecordException("job " + chunk.jobId() + " or organization " + chunk.orgId()
+                        + " does not exist", e);
+            }
+            throw e;
+        }
+    }
+
+    private boolean applyIn(Connection connection, InviteChunk chunk) throws SQLException {
+        if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size())) {
+            return false;
+        }
+        Organizations.Org org = Organizations.find(connection, chunk.orgId())
+                .orElseThrow(() -> new FatalRecordException("organization " + chunk.orgId() + " does not exist", null));
+        List<RowError> errors = new ArrayList<>();
+        Map<String, InviteRowValidator.ValidRow> byEmail = new LinkedHashMap<>();
+        for (InviteRow row : chunk.rows()) {
+            InviteRowValidator.Result result = validator.validate(row);
+            if (!result.ok()) {
+                errors.addAll(result.errors());
+                continue;
+            }
+            InviteRowValidator.ValidRow valid = result.row();
+            InviteRowValidator.ValidRow first = byEmail.putIfAbsent(valid.email(), valid);
+            if (first != null) {
+                errors.add(new RowError(row.rowNo(), "email", "duplicate_in_file",
+                        valid.email() + " is already on row " + first.rowNo()));
+            }
+        }
+        Map<String, ExistingEmail> existing = Users.existing(connection, byEmail.keySet());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<NewUser> users = new ArrayList<>(byEmail.size());
+        for (InviteRowValidator.ValidRow row : byEmail.values()) {
+            ExistingEmail found = existing.get(row.email());
+            if (found == null) {
+                users.add(new NewUser(UUID.randomUUID(), org.id(), row.email(), row.firstName(), row.lastName(),
+                        row.role(), row.location(), row.tags(), null, now, chunk.requestedBy(), chunk.jobId(),
+                        chunk.client()));
+            } else {
+                errors.add(conflict(row, found, chunk));
+            }
+        }
+        Users.insertInvited(connection, users, UUID::randomUUID);
+        errors.sort(java.util.Comparator.comparingInt(RowError::rowNo));
+        Jobs.addErrors(connection, chunk.jobId(), errors);
+        int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();
+        Jobs.completeChunk(connection, chunk.jobId(), chunk.chunkNo(), users.size(), failedRows);
+        return true;
+    }
+
+    private static RowError conflict(InviteRowValidator.ValidRow row, ExistingEmail found, InviteChunk chunk) {
+        if (chunk.jobId().equals(found.inviteJobId())) {
+            return new RowError(row.rowNo(), "email", "duplicate_in_file", row.email() + " appears earlier in this job");
+        }
+        if (chunk.orgId().equals(found.orgId())) {
+            return new RowError(row.rowNo(), "email", "already_in_organization",
+                    row.email() + " already has an account in this organization");
+        }
+        return new RowError(row.rowNo(), "email", "exists_in_other_organization", row.email()
+                + " already has an account in another organization; transfer that account instead of inviting it");
+    }
+
+}

@@ -1,0 +1,48 @@
+package io.roster.workers.jobs;
+
+import io.roster.contracts.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Sends a record that cannot be processed to {@code roster.dlq.v1}, unchanged, with where it came from and why in
+ * headers ({@code roster.dlq.topic}, {@code .partition}, {@code .offset}, {@code .error}, {@code .consumer}).
+ * Synchronous: the caller commits the original offset only after the dead letter is safely stored.
+ */
+public final class DeadLetters {
+
+    private final Producer<String, byte[]> producer;
+    private final Topics topics;
+    private final String consumer;
+
+    public DeadLetters(Producer<String, byte[]> producer, Topics topics, String consumer) {
+        this.producer = producer;
+        this.topics = topics;
+        this.consumer = consumer;
+    }
+
+    public void send(ConsumerRecord<String, byte[]> record, Throwable error) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add("roster.dlq.topic", bytes(record.topic()));
+        headers.add("roster.dlq.partition", bytes(Integer.toString(record.partition())));
+        headers.add("roster.dlq.offset", bytes(Long.toString(record.offset())));
+        headers.add("roster.dlq.consumer", bytes(consumer));
+        headers.add("roster.dlq.error", bytes(error.getClass().getSimpleName() + ": " + error.getMessage()));
+        try {
+            producer.send(new ProducerRecord<>(topics.deadLetters(), null, record.key(), record.value(), headers)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not dead-letter " + record.topic() + "@" + record.offset(), e);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,154 @@
+package io.roster.workers.outbox;
+
+import io.roster.contracts.Topics;
+import io.roster.persistence.Outbox;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the outbox: reads committed entries in id order, sends each to its topic (user-changes, users, mail)
+ * keyed as written, waits until Kafka has acknowledged all of them, then deletes them.
+ *
+ * <p>Guarantees: nothing committed is lost (an entry is deleted only after its acknowledgement); order per key
+ * holds (one active relay per schema, elected by a PostgreSQL advisory lock, idempotent producer, entries of one
+ * user committed in order); a crash between acknowledgement and delete re-sends the same event ids. Standby
+ * relays in other worker instances take over when the active one's connection dies.
+ */
+public final class OutboxRelay implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext('roster-outbox-relay:' || current_schema()))";
+
+    private final DataSource dataSource;
+    private final Producer<String, byte[]> producer;
+    private final Topics topics;
+    private final int batchSize;
+    private final Duration idle;
+    private volatile boolean running = true;
+    private volatile boolean active;
+
+    public OutboxRelay(DataSource dataSource, Producer<String, byte[]> producer, Topics topics, int batchSize,
+                       Duration idle) {
+        this.dataSource = dataSource;
+        this.producer = producer;
+        this.topics = topics;
+        this.batchSize = batchSize;
+        this.idle = idle;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                if (!tryLock(connection)) {
+                    active = false;
+                    pause(Duration.ofSeconds(1));
+                    continue;
+                }
+                active = true;
+                LOG.info("Outbox relay active");
+                try {
+                    while (running) {
+                        if (relayOnce(connection) == 0) {
+                            pause(idle);
+                        }
+                    }
+                } finally {
+                    unlock(connection);
+                }
+            } catch (SQLException | RuntimeException e) {
+                active = false;
+                if (running) {
+                    LOG.warn("Outbox relay failed, restarting in 1 s: {}", e.toString());
+                    pause(Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    /** Publishes one batch. @return how many entries were published */
+    int relayOnce(Connection connection) throws SQLException {
+        List<Outbox.Entry> entries = Outbox.oldest(connection, batchSize);
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size());
+        for (Outbox.Entry entry : entries) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("roster.event-id", entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
+            byte[] value = entry.payload() == null ? null : entry.payload().getBytes(StandardCharsets.UTF_8);
+            acks.add(producer.send(new ProducerRecord<>(topicOf(entry.destination()), null, entry.key(), value, headers)));
+        }
+        producer.flush();
+        try {
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the outbox", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("publishing the outbox failed", e.getCause());
+        }
+        Outbox.delete(connection, entries);
+        return entries.size();
+    }
+
+    private String topicOf(Outbox.Destination destination) {
+        return switch (destination) {
+            case USER_CHANGES -> topics.userChanges();
+            case USERS -> topics.users();
+            case MAIL -> topics.mail();
+        };
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(LOCK); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static void unlock(Connection connection) {
+        // the pooled connection outlives this relay: give the lock back so a standby can take over
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+            ps.execute();
+        } catch (SQLException e) {
+            LOG.debug("Could not release the relay lock; it goes with the connection", e);
+        }
+    }
+
+    private void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Whether this instance holds the relay lock right now (the others are standing by). */
+    public boolean active() {
+        return active;
+    }
+
+    public void stop() {
+        running = false;
+    }
+}
