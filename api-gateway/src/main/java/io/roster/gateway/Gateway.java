@@ -1,0 +1,65 @@
+package io.roster.gateway;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.roster.platform.Settings;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API gateway app: a Micronaut HTTP server configured by {@code ROSTER_*} environment variables.
+ * {@link #start(Map)} lets the launcher and tests run it on an environment of their own.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
+
+    private Gateway(ApplicationContext context, EmbeddedServer server) {
+        this.context = context;
+        this.server = server;
+    }
+
+    public static Gateway start(Map<String, String> env) {
+        Settings settings = new Settings(env);
+        GatewayConfig config = GatewayConfig.from(settings);
+        ApplicationContext context = ApplicationContext.builder()
+                .deduceEnvironment(false)
+                .properties(Map.of(
+                        "micronaut.server.host", config.host(),
+                        "micronaut.server.port", config.port()))
+                .singletons(settings)
+                .start();
+        try {
+            EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
+            LOG.info("API gateway listening on {}", server.getURI());
+            return new Gateway(context, server);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getPort());
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        context.close();
+    }
+
+    public static void main(String[] args) {
+        Gateway gateway = start(System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
+    }
+}

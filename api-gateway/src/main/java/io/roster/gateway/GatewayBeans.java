@@ -1,0 +1,57 @@
+package io.roster.gateway;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.roster.contracts.Topics;
+import io.roster.persistence.Database;
+import io.roster.persistence.DbSettings;
+import io.roster.platform.KafkaSettings;
+import io.roster.platform.Settings;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/** The gateway's infrastructure beans, all built from the one validated {@link Settings}. */
+@Factory
+class GatewayBeans {
+
+    @Singleton
+    GatewayConfig gatewayConfig(Settings settings) {
+        return GatewayConfig.from(settings);
+    }
+
+    @Singleton
+    KafkaSettings kafkaSettings(Settings settings) {
+        return KafkaSettings.from(settings);
+    }
+
+    @Singleton
+    DbSettings dbSettings(Settings settings) {
+        return DbSettings.from(settings);
+    }
+
+    @Singleton
+    Topics topics(KafkaSettings kafka) {
+        return kafka.topics();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    HikariDataSource dataSource(DbSettings db) {
+        return Database.pool(db, "roster-gateway");
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    Producer<String, byte[]> producer(KafkaSettings kafka) {
+        return new KafkaProducer<>(kafka.producer("roster-gateway-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,33 @@
+package io.roster.gateway;
+
+import io.roster.platform.Settings;
+import java.time.Duration;
+
+/**
+ * The gateway's own settings, validated at start-up. Environment: {@code ROSTER_HTTP_HOST} (default 0.0.0.0),
+ * {@code ROSTER_HTTP_PORT} (default 8080; 0 for any free port), {@code ROSTER_CHUNK_SIZE} (rows per job chunk,
+ * default 1000), {@code ROSTER_MAX_JSON_ROWS} (users in one JSON invite, default 10000),
+ * {@code ROSTER_SESSION_TTL} (default PT12H), {@code ROSTER_ADMIN_EMAIL} (default admin@roster.local),
+ * {@code ROSTER_ADMIN_PASSWORD} (generated and printed when unset), {@code ROSTER_ADMIN_ORG} (default Roster):
+ * the first organization and its admin, created when the database has none.
+ */
+public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRows, Duration sessionTtl,
+                            String adminEmail, String adminPassword, String adminOrg) {
+
+    public static GatewayConfig from(Settings settings) {
+        String password = settings.string("ROSTER_ADMIN_PASSWORD", null);
+        if (password != null && password.length() < 12) {
+            throw new Settings.InvalidSettingException("ROSTER_ADMIN_PASSWORD", "(hidden)",
+                    "must be at least 12 characters");
+        }
+        return new GatewayConfig(
+                settings.string("ROSTER_HTTP_HOST", "0.0.0.0"),
+                settings.integer("ROSTER_HTTP_PORT", 8080, 0, 65535),
+                settings.integer("ROSTER_CHUNK_SIZE", 1000, 1, 50_000),
+                settings.integer("ROSTER_MAX_JSON_ROWS", 10_000, 1, 1_000_000),
+                settings.duration("ROSTER_SESSION_TTL", Duration.ofHours(12)),
+                settings.string("ROSTER_ADMIN_EMAIL", "admin@roster.local").toLowerCase(java.util.Locale.ROOT),
+                password,
+                settings.string("ROSTER_ADMIN_ORG", "Roster"));
+    }
+}

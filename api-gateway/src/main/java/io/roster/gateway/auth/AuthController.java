@@ -1,0 +1,60 @@
+package io.roster.gateway.auth;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.roster.contracts.user.Role;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.UUID;
+
+/** {@code POST /api/v1/auth/login} and {@code POST /api/v1/auth/logout}. */
+@Controller("/api/v1/auth")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AuthController {
+
+    private final LoginService logins;
+    private final Sessions sessions;
+
+    public AuthController(LoginService logins, Sessions sessions) {
+        this.logins = logins;
+        this.sessions = sessions;
+    }
+
+    /** Login credentials. */
+    @Serdeable
+    public record LoginRequest(@NotBlank @Size(max = 254) String email, @NotBlank @Size(max = 1024) String password) {
+    }
+
+    /** The user a token belongs to. */
+    @Serdeable
+    public record LoginUser(UUID id, UUID orgId, String email, String firstName, String lastName, Role role) {
+    }
+
+    /** A new session. */
+    @Serdeable
+    public record LoginResponse(String token, Instant expiresAt, LoginUser user) {
+    }
+
+    @Post("/login")
+    public LoginResponse login(@Body @Valid LoginRequest request, @Nullable @Header(HttpHeaders.USER_AGENT) String client) {
+        return logins.login(request.email(), request.password(), client);
+    }
+
+    @Post("/logout")
+    public HttpResponse<Void> logout(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                     @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        sessions.end(authorization.substring(7).strip());
+        return HttpResponse.noContent();
+    }
+}

@@ -1,0 +1,92 @@
+package io.roster.gateway.auth;
+
+import io.roster.contracts.Keys;
+import io.roster.contracts.Topics;
+import io.roster.contracts.event.LoginSucceeded;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.user.Role;
+import io.roster.gateway.GatewayConfig;
+import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.Tx;
+import jakarta.inject.Singleton;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Checks credentials and opens a session. A wrong email and a wrong password get the same answer after the same
+ * work (a hash comparison either way). Each success publishes {@link LoginSucceeded} on {@code roster.logins.v1}
+ * for the status topology, acknowledged before the token is handed out.
+ */
+@Singleton
+public class LoginService {
+
+    private final DataSource dataSource;
+    private final PasswordHasher hasher;
+    private final Sessions sessions;
+    private final Producer<String, byte[]> producer;
+    private final Topics topics;
+    private final GatewayConfig config;
+    private final Clock clock;
+
+    public LoginService(DataSource dataSource, PasswordHasher hasher, Sessions sessions, Producer<String, byte[]> producer,
+                        Topics topics, GatewayConfig config, Clock clock) {
+        this.dataSource = dataSource;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.producer = producer;
+        this.topics = topics;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    private record Account(AuthController.LoginUser user, String passwordHash) {
+    }
+
+    public AuthController.LoginResponse login(String email, String password, String client) {
+        String normalized = email.strip().toLowerCase(Locale.ROOT);
+        Account account = Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, email, first_name, last_name, role, "
+                    + "password_hash FROM users WHERE email = ?")) {
+                ps.setString(1, normalized);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    return new Account(new AuthController.LoginUser(rs.getObject(1, UUID.class),
+                            rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getString(5),
+                            Role.valueOf(rs.getString(6))), rs.getString(7));
+                }
+            }
+        });
+        boolean matches = hasher.matches(password, account == null ? null : account.passwordHash());
+        if (!matches || account == null) {
+            throw ProblemException.unauthorized("The email or the password is wrong.");
+        }
+        AuthController.LoginUser user = account.user();
+        publishLogin(new LoginSucceeded(user.id(), user.orgId(), clock.instant(), client));
+        Sessions.Issued issued = sessions.issue(user.id(), client, config.sessionTtl());
+        return new AuthController.LoginResponse(issued.token(), issued.expiresAt(), user);
+    }
+
+    private void publishLogin(LoginSucceeded event) {
+        try {
+            producer.send(new ProducerRecord<>(topics.logins(), Keys.user(event.userId()), Json.write(event)))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while recording the login.", Duration.ofSeconds(1));
+        } catch (ExecutionException | TimeoutException e) {
+            throw ProblemException.unavailable("The login could not be recorded; try again.", Duration.ofSeconds(5));
+        }
+    }
+}

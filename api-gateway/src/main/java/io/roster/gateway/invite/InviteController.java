@@ -1,0 +1,50 @@
+package io.roster.gateway.invite;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.roster.gateway.auth.Caller;
+import io.roster.gateway.jobs.JobView;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/orgs/{orgId}/jobs/invite}: accepts users to invite as a job. 202 with the job's
+ * {@code Location}; rows are validated by the workers and bad ones reported on the job.
+ */
+@Controller("/api/v1/orgs/{orgId}/jobs")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class InviteController {
+
+    private final InviteService invites;
+    private final Clock clock;
+
+    public InviteController(InviteService invites, Clock clock) {
+        this.invites = invites;
+        this.clock = clock;
+    }
+
+    @Post("/invite")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public HttpResponse<JobView> invite(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
+                                        @Body @Valid InviteRequest request,
+                                        @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+        var submission = invites.submit(caller, orgId, request, idempotencyKey);
+        return HttpResponse.<JobView>status(HttpStatus.ACCEPTED)
+                .header(HttpHeaders.LOCATION, URI.create("/api/v1/jobs/" + submission.job().id()).toString())
+                .body(JobView.of(submission.job(), clock.instant()));
+    }
+}

@@ -1,0 +1,20 @@
+package io.roster.gateway.invite;
+
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+/**
+ * The JSON body of an invite: the users to invite. Each user's fields are checked row by row by the workers, so
+ * that one bad row does not refuse the others; the request itself must hold at least one user.
+ */
+@Serdeable
+public record InviteRequest(@NotNull @NotEmpty List<@NotNull InviteUser> users) {
+
+    /** One user to invite: email, names, role (Admin, Staff or User; User when absent), location, tags. */
+    @Serdeable
+    public record InviteUser(String email, String firstName, String lastName, String role, String location,
+                             List<String> tags) {
+    }
+}

@@ -1,0 +1,36 @@
+package io.roster.gateway.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+import io.roster.contracts.job.JobState;
+import io.roster.contracts.job.JobType;
+import io.roster.persistence.Jobs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A job as the API shows it. {@code rate} is rows per second since the job started; {@code etaSeconds} the time
+ * left at that rate (absent when not running).
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record JobView(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
+                      int failed, Instant createdAt, Instant startedAt, Instant finishedAt, Double rate,
+                      Long etaSeconds) {
+
+    public static JobView of(Jobs.Job job, Instant now) {
+        Double rate = null;
+        Long eta = null;
+        if (job.startedAt() != null && job.processed() > 0) {
+            Instant end = job.finishedAt() != null ? job.finishedAt() : now;
+            double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
+            rate = Math.round(job.processed() / seconds * 10) / 10.0;
+            if (!job.state().terminal() && rate > 0) {
+                eta = (long) Math.ceil((job.total() - job.processed()) / rate);
+            }
+        }
+        return new JobView(job.id(), job.orgId(), job.type(), job.state(), job.total(), job.processed(),
+                job.succeeded(), job.failed(), job.createdAt(), job.startedAt(), job.finishedAt(), rate, eta);
+    }
+}

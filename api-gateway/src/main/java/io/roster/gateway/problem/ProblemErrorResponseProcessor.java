@@ -1,0 +1,67 @@
+package io.roster.gateway.problem;
+
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * Turns the framework's own errors (malformed JSON, constraint violations, unknown routes, wrong methods or media
+ * types) into problem details with the field and the reason. Exception messages of unexpected errors never
+ * reach the client.
+ */
+@Singleton
+@Replaces(ErrorResponseProcessor.class)
+public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Problem> {
+
+    @Override
+    public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+        HttpStatus status = response.getStatus();
+        List<Problem.FieldError> errors = context.getErrors().stream()
+                .map(e -> new Problem.FieldError(e.getPath().map(ProblemErrorResponseProcessor::field).orElse(null),
+                        e.getMessage()))
+                .toList();
+        String slug;
+        String title;
+        String detail;
+        if (status.getCode() >= 500) {
+            slug = "internal";
+            title = "Internal error";
+            detail = "The request failed on our side; it may be retried.";
+            errors = List.of();
+        } else if (status == HttpStatus.NOT_FOUND) {
+            slug = "not-found";
+            title = "Not found";
+            detail = "No such resource: " + context.getRequest().getPath();
+            errors = List.of();
+        } else if (status == HttpStatus.METHOD_NOT_ALLOWED) {
+            slug = "method-not-allowed";
+            title = "Method not allowed";
+            detail = context.getRequest().getMethodName() + " is not allowed on " + context.getRequest().getPath();
+            errors = List.of();
+        } else if (status == HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
+            slug = "unsupported-media-type";
+            title = "Unsupported media type";
+            detail = "The body's Content-Type is not accepted here.";
+            errors = List.of();
+        } else {
+            slug = "invalid-request";
+            title = "The request is not valid";
+            detail = errors.isEmpty() ? status.getReason() : errors.get(0).reason();
+        }
+        return response.contentType(Problem.MEDIA_TYPE)
+                .body(new Problem(Problem.type(slug), title, status.getCode(), detail, errors));
+    }
+
+    /** "submit.request.users[0].email" becomes "users[0].email": the path the client sent. */
+    private static String field(String path) {
+        String[] parts = path.split("\\.");
+        if (parts.length > 2) {
+            return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        }
+        return path;
+    }
+}

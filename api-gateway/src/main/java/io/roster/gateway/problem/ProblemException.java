@@ -1,0 +1,71 @@
+package io.roster.gateway.problem;
+
+import io.micronaut.http.HttpStatus;
+import java.time.Duration;
+import java.util.List;
+
+/** Ends a request with a problem response. Thrown by services; rendered by {@link ProblemHandler}. */
+public final class ProblemException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String slug;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+    private final Duration retryAfter;
+
+    public ProblemException(HttpStatus status, String slug, String title, String detail,
+                            List<Problem.FieldError> errors, Duration retryAfter) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+        this.retryAfter = retryAfter;
+    }
+
+    public static ProblemException invalid(String field, String reason) {
+        return new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", "The request is not valid",
+                field + ": " + reason, List.of(new Problem.FieldError(field, reason)), null);
+    }
+
+    public static ProblemException unprocessable(String slug, String field, String reason) {
+        return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, slug, "The request cannot be applied",
+                reason, List.of(new Problem.FieldError(field, reason)), null);
+    }
+
+    public static ProblemException notFound(String what) {
+        return new ProblemException(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " was not found",
+                List.of(), null);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(HttpStatus.UNAUTHORIZED, "unauthorized", "Authentication required", detail,
+                List.of(), null);
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", "Not allowed", detail, List.of(), null);
+    }
+
+    public static ProblemException tooLarge(String field, String reason) {
+        return new ProblemException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "too-large", "The request is too large",
+                reason, List.of(new Problem.FieldError(field, reason)), null);
+    }
+
+    public static ProblemException unavailable(String detail, Duration retryAfter) {
+        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Try again later", detail,
+                List.of(), retryAfter);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public Problem problem() {
+        return new Problem(Problem.type(slug), title, status.getCode(), getMessage(), errors);
+    }
+}

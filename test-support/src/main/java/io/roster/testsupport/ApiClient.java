@@ -1,0 +1,103 @@
+package io.roster.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A plain HTTP client of the Roster API for tests: real requests over loopback, JSON bodies as trees. */
+public final class ApiClient {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI base;
+    private final String token;
+
+    public ApiClient(URI base) {
+        this(base, null);
+    }
+
+    private ApiClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** A response: status, headers and the body as JSON (null when empty or not JSON). */
+    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+        public JsonNode json() {
+            try {
+                return body == null || body.isEmpty() ? null : MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst().map(e -> e.getValue().get(0)).orElse(null);
+        }
+    }
+
+    /** Logs in and returns a client that sends the session's bearer token. */
+    public ApiClient login(String email, String password) {
+        Response response = post("/api/v1/auth/login", Map.of("email", email, "password", password), Map.of());
+        if (response.status() != 200) {
+            throw new IllegalStateException("login failed: " + response.status() + " " + response.body());
+        }
+        return new ApiClient(base, response.json().get("token").asText());
+    }
+
+    public ApiClient withToken(String bearer) {
+        return new ApiClient(base, bearer);
+    }
+
+    public Response get(String path) {
+        return send(builder(path, Map.of()).GET());
+    }
+
+    public Response post(String path, Object body, Map<String, String> headers) {
+        return postRaw(path, "application/json", json(body), headers);
+    }
+
+    public Response postRaw(String path, String contentType, String body, Map<String, String> headers) {
+        return send(builder(path, headers).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public static String json(Object body) {
+        try {
+            return MAPPER.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpRequest.Builder builder(String path, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("User-Agent", "roster-tests");
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(builder::header);
+        return builder;
+    }
+
+    private Response send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
