@@ -1,0 +1,13 @@
+package io.roster.contracts.event;
+
+import io.roster.contracts.user.UserStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A status transition on {@code roster.user-status.v1}, keyed by user id, emitted once by the status topology.
+ * {@code at} is when the transition happened (the login's time, or the inactivity boundary); a user's transitions
+ * have increasing {@code at}, so a consumer applies one only if it is newer than the last it applied.
+ */
+public record StatusChanged(UUID userId, UUID orgId, UserStatus from, UserStatus to, Instant at, Instant lastLoginAt) {
+}

@@ -1,0 +1,85 @@
+package io.roster.streams.status;
+
+import io.roster.contracts.Topics;
+import io.roster.contracts.event.LoginSucceeded;
+import io.roster.contracts.event.StatusChanged;
+import io.roster.contracts.event.UserChangeEvent;
+import io.roster.contracts.serde.JsonSerde;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The status topology: {@code roster.logins.v1} and {@code roster.user-changes.v1} in (both keyed by user id, so
+ * co-partitioned), status transitions out on {@code roster.user-status.v1}. State: {@link #USERS_STORE} (each
+ * user's activity) and {@link #DUE_STORE} (active users by the time they fall due), both changelogged.
+ * exactly_once_v2: a transition and the state change behind it commit together.
+ */
+public final class StatusTopology {
+
+    public static final String USERS_STORE = "status-users";
+    public static final String DUE_STORE = "status-due";
+    static final String DUE_MIN = "0000000000000000000:";
+
+    private StatusTopology() {
+    }
+
+    public static Topology buildTopology(Topics topics, Duration inactivityPeriod, Duration checkInterval) {
+        Topology topology = new Topology();
+        topology.addSource("logins", Serdes.String().deserializer(), JsonSerde.of(LoginSucceeded.class),
+                topics.logins());
+        topology.addSource("user-changes", Serdes.String().deserializer(), JsonSerde.of(UserChangeEvent.class),
+                topics.userChanges());
+        topology.addProcessor("as-login", Upcast::new, "logins");
+        topology.addProcessor("as-change", Upcast::new, "user-changes");
+        topology.addProcessor("status", () -> new StatusProcessor(inactivityPeriod, checkInterval),
+                "as-login", "as-change");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USERS_STORE),
+                Serdes.String(), JsonSerde.of(UserActivity.class)), "status");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
+                Serdes.String(), Serdes.String()), "status");
+        topology.addSink("transitions", topics.userStatus(), Serdes.String().serializer(),
+                JsonSerde.of(StatusChanged.class), "status");
+        return topology;
+    }
+
+    /**
+     * @param applicationId the consumer group and state prefix; instances with the same id share the work
+     * @param stateDir      where RocksDB keeps local state (restored from changelogs when lost)
+     */
+    public static Properties streamsConfig(String bootstrapServers, String applicationId, String stateDir,
+                                           Duration commitInterval) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        // a record that does not deserialize is logged and skipped rather than stopping every user's status
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        return props;
+    }
+
+    /** Passes a typed record on as the processor's common input type. */
+    private static final class Upcast<V> implements Processor<String, V, String, Object> {
+        private ProcessorContext<String, Object> context;
+
+        @Override
+        public void init(ProcessorContext<String, Object> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            context.forward(record.withValue(record.value()));
+        }
+    }
+}
