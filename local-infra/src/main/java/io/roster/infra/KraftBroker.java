@@ -82,6 +82,9 @@ public final class KraftBroker implements AutoCloseable {
     }
 
     private static void format(Path logDir, Properties props) throws IOException {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return; // formatted by an earlier run: keep its cluster id and data
+        }
         Path config = logDir.resolve("roster-format.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
             props.store(out, "written by Roster to format the KRaft log directory");

@@ -105,12 +105,12 @@ public final class Jobs {
         }
         try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET "
                 + "processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, "
-                + "chunks_done = chunks_done + 1, started_at = coalesce(started_at, now()), "
+                + "chunks_done = chunks_done + 1, started_at = coalesce(started_at, clock_timestamp()), "
                 + "state = CASE WHEN chunks_done + 1 < chunk_count THEN 'running' "
                 + "             WHEN failed + ? = 0 THEN 'succeeded' "
                 + "             WHEN succeeded + ? = 0 THEN 'failed' "
                 + "             ELSE 'partially_succeeded' END, "
-                + "finished_at = CASE WHEN chunks_done + 1 >= chunk_count THEN now() END "
+                + "finished_at = CASE WHEN chunks_done + 1 >= chunk_count THEN clock_timestamp() END "
                 + "WHERE id = ?")) {
             ps.setInt(1, succeeded + failed);
             ps.setInt(2, succeeded);

@@ -2,7 +2,10 @@ package io.roster.platform;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -12,6 +15,7 @@ import java.util.Objects;
 public final class Settings {
 
     private final Map<String, String> env;
+    private final Set<String> requested = Collections.synchronizedSet(new LinkedHashSet<>());
 
     public Settings(Map<String, String> env) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
@@ -21,7 +25,15 @@ public final class Settings {
         return new Settings(System.getenv());
     }
 
+    /** Every setting name read so far, in order: what an app's environment may hold. */
+    public Set<String> requested() {
+        synchronized (requested) {
+            return Set.copyOf(requested);
+        }
+    }
+
     public String string(String name, String defaultValue) {
+        requested.add(name);
         String value = env.get(name);
         return value == null || value.isBlank() ? defaultValue : value.strip();
     }

@@ -1,0 +1,106 @@
+package io.roster.launcher;
+
+import io.roster.infra.EmbeddedPostgresServer;
+import io.roster.infra.KraftBroker;
+import io.roster.infra.Ports;
+import io.roster.platform.Settings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar launcher/target/roster-local.jar}: the whole system on embedded defaults. Starts a real KRaft
+ * broker and a real PostgreSQL keeping their data under {@code ROSTER_DATA_DIR} (default {@code .roster-data}),
+ * then the three apps; prints where the API listens and how to log in; stops everything cleanly on Ctrl-C.
+ *
+ * <p>Settings: {@code ROSTER_DATA_DIR}, {@code ROSTER_HTTP_PORT} (8080), {@code ROSTER_KAFKA_PORT} (9092, or any
+ * free port when taken), {@code ROSTER_DB_PORT} (5433, likewise), {@code ROSTER_ADMIN_EMAIL},
+ * {@code ROSTER_ADMIN_PASSWORD}, and every setting of the apps themselves.
+ */
+public final class LocalRun implements AutoCloseable {
+
+    private final KraftBroker broker;
+    private final EmbeddedPostgresServer postgres;
+    private final RosterSystem system;
+    private final Map<String, String> env;
+
+    private LocalRun(KraftBroker broker, EmbeddedPostgresServer postgres, RosterSystem system, Map<String, String> env) {
+        this.broker = broker;
+        this.postgres = postgres;
+        this.system = system;
+        this.env = env;
+    }
+
+    /** Starts infrastructure and apps on {@code given} (the process environment, in production). */
+    public static LocalRun start(Map<String, String> given) {
+        Settings settings = new Settings(given);
+        Path dataDir = Path.of(settings.string("ROSTER_DATA_DIR", ".roster-data")).toAbsolutePath();
+        int kafkaPort = Ports.preferOrFree(settings.integer("ROSTER_KAFKA_PORT", 9092, 0, 65535));
+        int dbPort = Ports.preferOrFree(settings.integer("ROSTER_DB_PORT", 5433, 0, 65535));
+        KraftBroker broker = KraftBroker.start(dataDir.resolve("kafka"), kafkaPort, 6);
+        EmbeddedPostgresServer postgres = null;
+        try {
+            postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dbPort, true);
+            postgres.ensureDatabase("roster");
+            Map<String, String> env = new HashMap<>(given);
+            env.put("ROSTER_DATA_DIR", dataDir.toString());
+            env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            env.put("ROSTER_DB_URL", postgres.jdbcUrl("roster"));
+            env.put("ROSTER_DB_USER", postgres.user());
+            env.put("ROSTER_DB_PASSWORD", "");
+            env.putIfAbsent("ROSTER_WORKERS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8081)));
+            env.putIfAbsent("ROSTER_STREAMS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8082)));
+            RosterSystem system = RosterSystem.start(env);
+            return new LocalRun(broker, postgres, system, Map.copyOf(env));
+        } catch (RuntimeException e) {
+            if (postgres != null) {
+                postgres.close();
+            }
+            broker.close();
+            throw e;
+        }
+    }
+
+    public RosterSystem system() {
+        return system;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    @Override
+    public void close() {
+        system.close();
+        postgres.close();
+        broker.close();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // the apps' jars each carry a logback.xml for running alone; the local run has its own
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "roster-local-logback.xml");
+        }
+        LocalRun run = start(System.getenv());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Roster...");
+            run.close();
+            stopped.countDown();
+        }, "roster-shutdown"));
+        String admin = run.env().getOrDefault("ROSTER_ADMIN_EMAIL", "admin@roster.local");
+        String api = "http://localhost:" + run.system().apiUri().getPort();
+        System.out.println();
+        System.out.println("Roster is up.");
+        System.out.println("  API:        " + api + "/api/v1   (health: " + api + "/health)");
+        System.out.println("  Kafka:      " + run.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"));
+        System.out.println("  PostgreSQL: " + run.env().get("ROSTER_DB_URL") + " (user postgres)");
+        System.out.println("  Data:       " + run.env().get("ROSTER_DATA_DIR"));
+        System.out.println("  Log in:     curl -s -X POST " + api + "/api/v1/auth/login -H 'Content-Type: application/json' "
+                + "-d '{\"email\":\"" + admin + "\",\"password\":\"<password>\"}'");
+        System.out.println("              (the password is ROSTER_ADMIN_PASSWORD, or the one printed above at first start)");
+        System.out.println("Ctrl-C stops everything; data is kept for the next run.");
+        stopped.await();
+    }
+}

@@ -1,0 +1,89 @@
+package io.roster.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roster.gateway.GatewayConfig;
+import io.roster.persistence.DbSettings;
+import io.roster.platform.KafkaSettings;
+import io.roster.platform.Settings;
+import io.roster.streams.StreamsConfigSettings;
+import io.roster.workers.WorkersConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml names every service the system needs, and gives each app exactly the settings its
+ * configuration reads (so a renamed or new setting cannot be forgotten there).
+ */
+class ComposeFileTest {
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> services() throws IOException {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(50);
+        try (InputStream in = Files.newInputStream(Path.of("..", "docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml(options).load(in);
+            return (Map<String, Object>) compose.get("services");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<String> environment(String service) throws IOException {
+        Map<String, Object> spec = (Map<String, Object>) services().get(service);
+        return ((Map<String, Object>) spec.get("environment")).keySet();
+    }
+
+    static Set<String> requested(Consumer<Settings> reader) {
+        Settings settings = new Settings(Map.of());
+        reader.accept(settings);
+        return settings.requested();
+    }
+
+    @Test
+    void everyServiceIsThere() throws IOException {
+        assertTrue(services().keySet().containsAll(
+                List.of("kafka", "postgres", "mailpit", "api-gateway", "workers", "streams-topology")), services().keySet().toString());
+    }
+
+    @Test
+    void eachAppGetsExactlyTheSettingsItReads() throws IOException {
+        assertEquals(requested(s -> {
+            GatewayConfig.from(s);
+            KafkaSettings.from(s);
+            DbSettings.from(s);
+        }), environment("api-gateway"));
+        assertEquals(requested(WorkersConfig::from), environment("workers"));
+        assertEquals(requested(StreamsConfigSettings::from), environment("streams-topology"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void appsPublishTheirPortsAndReachTheBrokerAndDatabaseByServiceName() throws IOException {
+        Map<String, Object> services = services();
+        Map<String, String> ports = Map.of("api-gateway", "8080:8080", "workers", "8081:8081",
+                "streams-topology", "8082:8082", "kafka", "9092:9092", "postgres", "5432:5432", "mailpit", "8025:8025");
+        ports.forEach((service, port) -> assertTrue(
+                ((List<String>) ((Map<String, Object>) services.get(service)).get("ports")).contains(port), service));
+        Map<String, Object> gateway = (Map<String, Object>) ((Map<String, Object>) services.get("api-gateway"))
+                .get("environment");
+        assertEquals("kafka:9092", gateway.get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"));
+        assertEquals("jdbc:postgresql://postgres:5432/roster", gateway.get("ROSTER_DB_URL"));
+        Set<String> builtApps = new HashSet<>();
+        for (String app : List.of("api-gateway", "workers", "streams-topology")) {
+            Map<String, Object> build = (Map<String, Object>) ((Map<String, Object>) services.get(app)).get("build");
+            builtApps.add((String) ((Map<String, Object>) build.get("args")).get("APP"));
+        }
+        assertEquals(Set.of("api-gateway", "workers", "streams-topology"), builtApps);
+    }
+}
