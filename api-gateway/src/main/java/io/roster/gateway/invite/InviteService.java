@@ -11,7 +11,10 @@ import io.roster.gateway.jobs.JobSubmitter;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.problem.ProblemException;
 import jakarta.inject.Singleton;
+import io.roster.contracts.user.Emails;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,9 +44,13 @@ public class InviteService {
                     + " users per JSON request; send larger imports as text/csv");
         }
         List<InviteRow> rows = new ArrayList<>(request.users().size());
+        Map<String, Integer> firstRowOf = new HashMap<>();
         for (int i = 0; i < request.users().size(); i++) {
             InviteRequest.InviteUser u = request.users().get(i);
-            rows.add(new InviteRow(i + 1, u.email(), u.firstName(), u.lastName(), u.role(), u.location(), u.tags()));
+            String email = Emails.normalize(u.email());
+            Integer first = email == null ? null : firstRowOf.putIfAbsent(email, i + 1);
+            rows.add(new InviteRow(i + 1, u.email(), u.firstName(), u.lastName(), u.role(), u.location(), u.tags(),
+                    first));
         }
         int chunkSize = config.chunkSize();
         int chunkCount = JobSubmitter.chunks(rows.size(), chunkSize);

@@ -72,10 +72,13 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 continue;
             }
             InviteRowValidator.ValidRow valid = result.row();
+            if (row.duplicateOf() != null) {
+                errors.add(duplicate(row.rowNo(), valid.email(), row.duplicateOf()));
+                continue;
+            }
             InviteRowValidator.ValidRow first = byEmail.putIfAbsent(valid.email(), valid);
             if (first != null) {
-                errors.add(new RowError(row.rowNo(), "email", "duplicate_in_file",
-                        valid.email() + " is already on row " + first.rowNo()));
+                errors.add(duplicate(row.rowNo(), valid.email(), first.rowNo()));
             }
         }
         Map<String, ExistingEmail> existing = Users.existing(connection, byEmail.keySet());
@@ -97,6 +100,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
         int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();
         Jobs.completeChunk(connection, chunk.jobId(), chunk.chunkNo(), users.size(), failedRows);
         return true;
+    }
+
+    private static RowError duplicate(int rowNo, String email, int firstRow) {
+        return new RowError(rowNo, "email", "duplicate_in_file", email + " is already on row " + firstRow);
     }
 
     private static RowError conflict(InviteRowValidator.ValidRow row, ExistingEmail found, InviteChunk chunk) {

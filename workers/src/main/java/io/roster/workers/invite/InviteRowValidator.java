@@ -1,11 +1,11 @@
 package io.roster.workers.invite;
 
 import io.roster.contracts.job.InviteRow;
+import io.roster.contracts.user.Emails;
 import io.roster.contracts.user.Role;
 import io.roster.persistence.Jobs.RowError;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -37,7 +37,7 @@ public final class InviteRowValidator {
 
     public Result validate(InviteRow row) {
         List<RowError> errors = new ArrayList<>();
-        String email = trim(row.email());
+        String email = Emails.normalize(row.email());
         if (email == null) {
             errors.add(new RowError(row.rowNo(), "email", "required", "email is required"));
         } else if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
@@ -87,7 +87,7 @@ public final class InviteRowValidator {
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
-        return new Result(new ValidRow(row.rowNo(), email.toLowerCase(Locale.ROOT), firstName,
+        return new Result(new ValidRow(row.rowNo(), email, firstName,
                 lastName == null ? "" : lastName, role, location, List.copyOf(tags)), List.of());
     }
 
