@@ -5,8 +5,16 @@ import io.roster.platform.Settings;
 import io.roster.streams.StreamsApp;
 import io.roster.workers.Workers;
 import io.roster.workers.WorkersConfig;
-import io.roster.workers.jobs.JobConsumer;
+import io.roster.contracts.job.JobCommand;
+import io.roster.workers.consume.ConsumerLoop;
+import io.roster.streams.StreamsConfigSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.Map;
 
 /**
@@ -17,7 +25,7 @@ public final class RosterSystem implements AutoCloseable {
 
     private final Map<String, String> env;
     private final Gateway gateway;
-    private final StreamsApp streams;
+    private StreamsApp streams;
     private Workers workers;
 
     private RosterSystem(Map<String, String> env, Gateway gateway, Workers workers, StreamsApp streams) {
@@ -28,11 +36,11 @@ public final class RosterSystem implements AutoCloseable {
     }
 
     public static RosterSystem start(Map<String, String> env) {
-        return start(env, JobConsumer.AfterApply.NONE);
+        return start(env, ConsumerLoop.AfterApply.none());
     }
 
     /** With a hook the workers call after each job chunk's commit (tests stop the workers there). */
-    public static RosterSystem start(Map<String, String> env, JobConsumer.AfterApply afterApply) {
+    public static RosterSystem start(Map<String, String> env, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         Gateway gateway = Gateway.start(env);
         Workers workers = null;
         try {
@@ -60,6 +68,29 @@ public final class RosterSystem implements AutoCloseable {
     public void restartWorkers() {
         workers.close();
         workers = Workers.start(WorkersConfig.from(new Settings(env)));
+    }
+
+    /**
+     * Stops the status topology and starts it again; with {@code loseLocalState} its local state folder is deleted
+     * in between, so the new instance restores its stores from their changelog topics.
+     */
+    public void restartStreams(boolean loseLocalState) {
+        streams.close();
+        if (loseLocalState) {
+            deleteRecursively(Path.of(StreamsConfigSettings.from(new Settings(env)).stateDir()));
+        }
+        streams = StreamsApp.start(env);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.roster.persistence;
 
 import io.roster.contracts.Keys;
+import io.roster.contracts.event.StatusChanged;
 import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserInvited;
 import io.roster.contracts.event.UserSnapshot;
+import io.roster.contracts.event.UserStatusChanged;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Role;
 import io.roster.contracts.user.UserStatus;
@@ -40,6 +42,67 @@ public final class Users {
     }
 
     private Users() {
+    }
+
+    private static final String SNAPSHOT_COLUMNS = "id, org_id, email, first_name, last_name, role, location, tags, "
+            + "status, last_login_at, invited_at, updated_at";
+
+    /**
+     * Applies a status transition from the status topology, unless the user already has a status from the same
+     * moment or later (a re-delivery, or a transition that arrives late). Writes the change event, the snapshot and
+     * the activity entry with it. A deleted user is left alone.
+     *
+     * @return whether the transition changed the user
+     */
+    public static boolean applyStatus(Connection connection, StatusChanged transition, UUID eventId)
+            throws SQLException {
+        UserSnapshot snapshot;
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET status = ?, status_changed_at = ?, "
+                + "last_login_at = GREATEST(last_login_at, ?), updated_at = clock_timestamp() "
+                + "WHERE id = ? AND (status_changed_at IS NULL OR status_changed_at < ?) RETURNING " + SNAPSHOT_COLUMNS)) {
+            Timestamp at = Timestamp.from(transition.at());
+            ps.setString(1, transition.to().name());
+            ps.setTimestamp(2, at);
+            ps.setTimestamp(3, transition.lastLoginAt() == null ? null : Timestamp.from(transition.lastLoginAt()));
+            ps.setObject(4, transition.userId());
+            ps.setTimestamp(5, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                snapshot = snapshot(rs);
+            }
+        }
+        UserStatusChanged data = new UserStatusChanged(snapshot.id(), snapshot.orgId(), transition.from(),
+                transition.to(), transition.at(), snapshot.lastLoginAt());
+        UserChangeEvent event = UserChangeEvent.of(eventId, transition.at(), data);
+        String key = Keys.user(snapshot.id());
+        Outbox.append(connection, List.of(
+                Outbox.Entry.of(eventId, Outbox.Destination.USER_CHANGES, key, Json.writeString(event)),
+                Outbox.Entry.of(eventId, Outbox.Destination.USERS, key, Json.writeString(snapshot))));
+        Activity.append(connection, List.of(new Activity.Entry(snapshot.id(), snapshot.orgId(), null,
+                UserChangeEvent.STATUS_CHANGED, "status-topology", transition.from() + " -> " + transition.to(),
+                transition.at())));
+        return true;
+    }
+
+    /** Moves {@code last_login_at} forwards to {@code at} (never back). */
+    public static void recordLogin(Connection connection, UUID userId, java.time.Instant at) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE users SET last_login_at = GREATEST(last_login_at, ?) WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setObject(2, userId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static UserSnapshot snapshot(ResultSet rs) throws SQLException {
+        Timestamp lastLogin = rs.getTimestamp(10);
+        return new UserSnapshot(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                rs.getString(4), rs.getString(5), Role.valueOf(rs.getString(6)), rs.getString(7),
+                List.of((String[]) rs.getArray(8).getArray()), UserStatus.valueOf(rs.getString(9)),
+                lastLogin == null ? null : lastLogin.toInstant(), rs.getTimestamp(11).toInstant(),
+                rs.getTimestamp(12).toInstant());
     }
 
     /** The accounts that already hold any of {@code emails} (lower-case), by email. */

@@ -5,8 +5,12 @@ import io.roster.persistence.Database;
 import io.roster.platform.HealthServer;
 import io.roster.platform.TopicProvisioner;
 import io.roster.workers.invite.InviteChunkHandler;
-import io.roster.workers.jobs.DeadLetters;
-import io.roster.workers.jobs.JobConsumer;
+import io.roster.contracts.event.StatusChanged;
+import io.roster.contracts.job.JobCommand;
+import io.roster.workers.consume.ConsumerLoop;
+import io.roster.workers.consume.DeadLetters;
+import io.roster.workers.jobs.JobDispatcher;
+import io.roster.workers.status.StatusChangeHandler;
 import io.roster.workers.outbox.OutboxRelay;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,22 +26,24 @@ import org.slf4j.LoggerFactory;
  * The workers app: job consumers (one per thread, one consumer group shared with every other worker instance)
  * and the outbox relay, over one connection pool and one producer.
  *
- * <p>Consumes {@code roster.invites.v1}; produces {@code roster.user-changes.v1}, {@code roster.users.v1} (through
+ * <p>Consumes {@code roster.invites.v1} (job chunks) and {@code roster.user-status.v1} (status transitions);
+ * produces {@code roster.user-changes.v1}, {@code roster.users.v1} (through
  * the outbox) and {@code roster.dlq.v1}. Start as many instances as the job topics have partitions.
  */
 public final class Workers implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
     public static final String GROUP_ID = "roster-workers";
+    public static final String STATUS_GROUP_ID = "roster-workers-status";
 
     private final HikariDataSource pool;
     private final Producer<String, byte[]> producer;
-    private final List<JobConsumer> consumers = new ArrayList<>();
+    private final List<ConsumerLoop<?>> consumers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final OutboxRelay relay;
     private final HealthServer health;
 
-    private Workers(WorkersConfig config, JobConsumer.AfterApply afterApply) {
+    private Workers(WorkersConfig config, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         String instance = "roster-workers-" + UUID.randomUUID().toString().substring(0, 8);
         pool = Database.pool(config.db().withPoolSize(Math.max(config.db().poolSize(), config.threads() + 2)), instance);
         try {
@@ -45,19 +51,25 @@ public final class Workers implements AutoCloseable {
             TopicProvisioner.ensureTopics(config.kafka());
             producer = new KafkaProducer<>(config.kafka().producer(instance));
             DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
-            InviteChunkHandler invites = new InviteChunkHandler(pool, Clock.systemUTC());
+            JobDispatcher jobs = new JobDispatcher(new InviteChunkHandler(pool, Clock.systemUTC()));
             for (int i = 0; i < config.threads(); i++) {
-                JobConsumer consumer = new JobConsumer(
+                ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
                         new KafkaConsumer<>(config.kafka().consumer(GROUP_ID, instance + "-" + i)),
-                        List.of(config.kafka().topics().invites()), invites, deadLetters, afterApply);
+                        List.of(config.kafka().topics().invites()), JobCommand.class, jobs, deadLetters, afterApply);
                 consumers.add(consumer);
                 threads.add(start(consumer, instance + "-jobs-" + i));
             }
+            ConsumerLoop<StatusChanged> statuses = new ConsumerLoop<>(
+                    new KafkaConsumer<>(config.kafka().consumer(STATUS_GROUP_ID, instance + "-status")),
+                    List.of(config.kafka().topics().userStatus()), StatusChanged.class,
+                    new StatusChangeHandler(pool), deadLetters, ConsumerLoop.AfterApply.none());
+            consumers.add(statuses);
+            threads.add(start(statuses, instance + "-status"));
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
             health = HealthServer.start("0.0.0.0", config.healthPort(),
                     () -> !pool.isClosed() && threads.stream().allMatch(Thread::isAlive)
-                            && consumers.stream().allMatch(JobConsumer::healthy));
+                            && consumers.stream().allMatch(ConsumerLoop::healthy));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -66,11 +78,11 @@ public final class Workers implements AutoCloseable {
     }
 
     public static Workers start(WorkersConfig config) {
-        return new Workers(config, JobConsumer.AfterApply.NONE);
+        return new Workers(config, ConsumerLoop.AfterApply.none());
     }
 
     /** For tests that stop a worker between two steps of a flow. */
-    public static Workers start(WorkersConfig config, JobConsumer.AfterApply afterApply) {
+    public static Workers start(WorkersConfig config, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         return new Workers(config, afterApply);
     }
 
@@ -92,7 +104,7 @@ public final class Workers implements AutoCloseable {
 
     @Override
     public void close() {
-        consumers.forEach(JobConsumer::stop);
+        consumers.forEach(ConsumerLoop::stop);
         relay.stop();
         for (Thread thread : threads) {
             try {

@@ -8,6 +8,8 @@ import io.roster.contracts.user.Role;
 import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
+import java.time.Instant;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Checks credentials and opens a session. A wrong email and a wrong password get the same answer after the same
  * work (a hash comparison either way). Each success publishes {@link LoginSucceeded} on {@code roster.logins.v1}
- * for the status topology, acknowledged before the token is handed out.
+ * for the status topology, acknowledged before the token is handed out, and moves the user's last login forward.
  */
 @Singleton
 public class LoginService {
@@ -73,7 +75,12 @@ public class LoginService {
             throw ProblemException.unauthorized("The email or the password is wrong.");
         }
         AuthController.LoginUser user = account.user();
-        publishLogin(new LoginSucceeded(user.id(), user.orgId(), clock.instant(), client));
+        Instant now = clock.instant();
+        publishLogin(new LoginSucceeded(user.id(), user.orgId(), now, client));
+        Tx.run(dataSource, c -> {
+            Users.recordLogin(c, user.id(), now);
+            return null;
+        });
         Sessions.Issued issued = sessions.issue(user.id(), client, config.sessionTtl());
         return new AuthController.LoginResponse(issued.token(), issued.expiresAt(), user);
     }

@@ -2,7 +2,6 @@ package io.roster.contracts.event;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -22,12 +21,19 @@ public record UserChangeEvent(
         String subject,
         String datacontenttype,
         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "type")
-        @JsonSubTypes({@JsonSubTypes.Type(value = UserInvited.class, name = UserChangeEvent.INVITED)})
+        @JsonSubTypes({
+            @JsonSubTypes.Type(value = UserInvited.class, name = UserChangeEvent.INVITED),
+            @JsonSubTypes.Type(value = UserStatusChanged.class, name = UserChangeEvent.STATUS_CHANGED),
+            @JsonSubTypes.Type(value = UserTransferred.class, name = UserChangeEvent.TRANSFERRED),
+            @JsonSubTypes.Type(value = UserDeleted.class, name = UserChangeEvent.DELETED)})
         UserChange data) {
 
     public static final String SPEC_VERSION = "1.0";
     public static final String SOURCE = "/roster/workers";
     public static final String INVITED = "roster.user.invited";
+    public static final String STATUS_CHANGED = "roster.user.status-changed";
+    public static final String TRANSFERRED = "roster.user.transferred";
+    public static final String DELETED = "roster.user.deleted";
 
     public UserChangeEvent {
         Objects.requireNonNull(id, "id");

@@ -2,8 +2,11 @@ package io.roster.streams.status;
 
 import io.roster.contracts.event.LoginSucceeded;
 import io.roster.contracts.event.StatusChanged;
+import io.roster.contracts.event.UserChange;
 import io.roster.contracts.event.UserChangeEvent;
+import io.roster.contracts.event.UserDeleted;
 import io.roster.contracts.event.UserInvited;
+import io.roster.contracts.event.UserTransferred;
 import io.roster.contracts.user.UserStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,9 +80,29 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
         }
     }
 
+    /**
+     * Invited: tracked as pending. Transferred: same status, new organization. Deleted: forgotten, with its index
+     * entry. Status changes are this topology's own output coming back: nothing to do.
+     */
     private void lifecycle(String userId, UserChangeEvent change) {
-        if (change.data() instanceof UserInvited invited && users.get(userId) == null) {
-            users.put(userId, new UserActivity(invited.orgId(), UserStatus.pending, null, null));
+        UserActivity current = users.get(userId);
+        UserChange data = change.data();
+        if (data instanceof UserInvited invited) {
+            if (current == null) {
+                users.put(userId, new UserActivity(invited.orgId(), UserStatus.pending, null, null));
+            }
+        } else if (data instanceof UserTransferred transferred) {
+            if (current != null) {
+                users.put(userId, new UserActivity(transferred.orgId(), current.status(), current.lastLoginAt(),
+                        current.dueAt()));
+            }
+        } else if (data instanceof UserDeleted) {
+            if (current != null) {
+                if (current.dueAt() != null) {
+                    due.delete(dueKey(current.dueAt(), userId));
+                }
+                users.delete(userId);
+            }
         }
     }
 

@@ -8,7 +8,10 @@ import io.roster.contracts.Topics;
 import io.roster.contracts.event.LoginSucceeded;
 import io.roster.contracts.event.StatusChanged;
 import io.roster.contracts.event.UserChangeEvent;
+import io.roster.contracts.event.UserDeleted;
 import io.roster.contracts.event.UserInvited;
+import io.roster.contracts.event.UserStatusChanged;
+import io.roster.contracts.event.UserTransferred;
 import io.roster.contracts.serde.JsonSerde;
 import io.roster.contracts.user.Role;
 import io.roster.contracts.user.UserStatus;
@@ -165,6 +168,49 @@ class StatusTopologyTest {
             it.forEachRemaining(kv -> assertTrue(late.contains(UUID.fromString(kv.value))));
         }
         assertNull(users().get(early.get(0).toString()).dueAt());
+    }
+
+    @Test
+    void aDeletedUserIsForgottenAndNeverExpires() {
+        UUID user = UUID.randomUUID();
+        login(user, T0);
+        transitions.readValuesToList();
+        changes.pipeInput(user.toString(), UserChangeEvent.of(UUID.randomUUID(), T0.plusSeconds(5),
+                new UserDeleted(user, org, T0.plusSeconds(5), null, null)), T0.plusSeconds(5));
+
+        assertNull(users().get(user.toString()));
+        assertEquals(0, count(due()));
+        driver.advanceWallClockTime(PERIOD.plus(CHECK));
+        assertTrue(transitions.isEmpty(), "a deleted user does not go inactive");
+    }
+
+    @Test
+    void aTransferredUserKeepsStatusUnderTheNewOrganization() {
+        UUID user = UUID.randomUUID();
+        UUID destination = UUID.randomUUID();
+        login(user, T0);
+        transitions.readValuesToList();
+        changes.pipeInput(user.toString(), UserChangeEvent.of(UUID.randomUUID(), T0.plusSeconds(5),
+                new UserTransferred(user, destination, org, Role.User, T0.plusSeconds(5), null, null)), T0.plusSeconds(5));
+        assertEquals(UserStatus.active, users().get(user.toString()).status());
+        assertEquals(destination, users().get(user.toString()).orgId());
+
+        driver.advanceWallClockTime(PERIOD.plus(CHECK));
+        StatusChanged inactive = transitions.readValue();
+        assertEquals(destination, inactive.orgId());
+        assertEquals(UserStatus.inactive, inactive.to());
+    }
+
+    @Test
+    void itsOwnStatusEventsComingBackChangeNothing() {
+        UUID user = UUID.randomUUID();
+        login(user, T0);
+        transitions.readValuesToList();
+        UserActivity before = users().get(user.toString());
+        changes.pipeInput(user.toString(), UserChangeEvent.of(UUID.randomUUID(), T0, new UserStatusChanged(user, org,
+                UserStatus.pending, UserStatus.active, T0, T0)), T0);
+        assertEquals(before, users().get(user.toString()));
+        assertTrue(transitions.isEmpty());
     }
 
     static int count(KeyValueStore<String, String> store) {

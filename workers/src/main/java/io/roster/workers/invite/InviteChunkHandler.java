@@ -9,7 +9,7 @@ import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import io.roster.persistence.Users.ExistingEmail;
 import io.roster.persistence.Users.NewUser;
-import io.roster.workers.jobs.FatalRecordException;
+import io.roster.workers.consume.FatalRecordException;
 import io.roster.workers.jobs.JobHandler;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,5 @@
-package io.roster.workers.jobs;
+package io.roster.workers.consume;
 
-import io.roster.contracts.job.InviteChunk;
-import io.roster.contracts.job.JobCommand;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.serde.MalformedRecordException;
 import java.time.Duration;
@@ -20,41 +18,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop of one worker thread on the job topics.
+ * The poll loop of one worker thread: reads JSON records of one contract type and hands each to a handler that
+ * commits its effects in PostgreSQL; only then is the offset committed (after each polled batch, and on
+ * revocation). A crash between the two re-delivers the record, which the handler recognises as applied.
  *
- * <p>Consumes job chunks; for each, the matching {@link JobHandler} commits the chunk's effects in PostgreSQL,
- * and only then is the offset committed (after each polled batch, and on revocation). A crash between the two
- * re-delivers the chunk, which the handler recognises as applied. Produces nothing itself except dead letters:
- * unreadable records and chunks that can never apply go to the dead-letter topic and are committed past;
- * transient failures rewind to the failed record and retry after a back-off, without losing the group.
+ * <p>Unreadable records (bad JSON, unknown type) and records the handler declares fatal go to the dead-letter topic
+ * and are committed past; any other failure is transient: the loop rewinds to the failed record and retries after
+ * a growing back-off (at most 10 s), polling meanwhile so that it keeps its partitions.
  */
-public final class JobConsumer implements Runnable {
+public final class ConsumerLoop<T> implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobConsumer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
 
-    /** Called after a chunk's transaction committed and before its offset is committed. */
+    /** Applies one record; throws {@link FatalRecordException} for a record that can never apply. */
     @FunctionalInterface
-    public interface AfterApply {
-        AfterApply NONE = command -> { };
+    public interface Handler<T> {
+        /** @return true when applied now, false when it had been applied before (a re-delivery) */
+        boolean apply(T value);
+    }
 
-        void applied(JobCommand command);
+    /** Called after a record's transaction committed and before its offset is committed. */
+    @FunctionalInterface
+    public interface AfterApply<T> {
+        void applied(T value);
+
+        static <T> AfterApply<T> none() {
+            return value -> { };
+        }
     }
 
     private final Consumer<String, byte[]> consumer;
     private final List<String> topics;
-    private final JobHandler<InviteChunk> inviteHandler;
+    private final Class<T> type;
+    private final Handler<T> handler;
     private final DeadLetters deadLetters;
-    private final AfterApply afterApply;
+    private final AfterApply<? super T> afterApply;
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
     private Duration backoff = Duration.ofMillis(100);
 
-    public JobConsumer(Consumer<String, byte[]> consumer, List<String> topics, JobHandler<InviteChunk> inviteHandler,
-                       DeadLetters deadLetters, AfterApply afterApply) {
+    public ConsumerLoop(Consumer<String, byte[]> consumer, List<String> topics, Class<T> type, Handler<T> handler,
+                        DeadLetters deadLetters, AfterApply<? super T> afterApply) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
-        this.inviteHandler = inviteHandler;
+        this.type = type;
+        this.handler = handler;
         this.deadLetters = deadLetters;
         this.afterApply = afterApply;
     }
@@ -92,7 +101,6 @@ public final class JobConsumer implements Runnable {
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 if (!process(record)) {
-                    // rewind every partition of this batch to its first unprocessed record, then back off
                     rewind(records);
                     return;
                 }
@@ -105,9 +113,9 @@ public final class JobConsumer implements Runnable {
 
     /** @return false when the record failed transiently and must be retried */
     private boolean process(ConsumerRecord<String, byte[]> record) {
-        JobCommand command;
+        T value;
         try {
-            command = Json.read(record.value() == null ? new byte[0] : record.value(), JobCommand.class);
+            value = Json.read(record.value() == null ? new byte[0] : record.value(), type);
         } catch (MalformedRecordException e) {
             LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
@@ -115,38 +123,32 @@ public final class JobConsumer implements Runnable {
             return true;
         }
         try {
-            boolean applied = dispatch(command);
-            if (applied) {
-                afterApply.applied(command);
+            if (handler.apply(value)) {
+                afterApply.applied(value);
             } else {
-                LOG.debug("Chunk {} of job {} was applied before; skipped", command.chunkNo(), command.jobId());
+                LOG.debug("Record {}-{}@{} was applied before; skipped", record.topic(), record.partition(),
+                        record.offset());
             }
             return true;
         } catch (FatalRecordException e) {
-            LOG.warn("Dead-lettering chunk {} of job {}: {}", command.chunkNo(), command.jobId(), e.getMessage());
+            LOG.warn("Dead-lettering record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
             deadLetters.send(record, e);
             return true;
         } catch (RuntimeException e) {
             healthy = false;
-            LOG.warn("Chunk {} of job {} failed, will retry in {} ms: {}", command.chunkNo(), command.jobId(),
-                    backoff.toMillis(), e.toString());
+            LOG.warn("Record {}-{}@{} failed, will retry in {} ms: {}", record.topic(), record.partition(),
+                    record.offset(), backoff.toMillis(), e.toString());
             return false;
         }
     }
 
-    private boolean dispatch(JobCommand command) {
-        if (command instanceof InviteChunk invite) {
-            return inviteHandler.apply(invite);
-        }
-        throw new FatalRecordException("no handler for " + command.getClass().getSimpleName(), null);
-    }
-
+    /** Rewinds every partition of the batch to its first unprocessed record, then backs off. */
     private void rewind(ConsumerRecords<String, byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
             OffsetAndMetadata done = pending.get(partition);
             long first = records.records(partition).get(0).offset();
-            long next = done == null ? first : Math.max(first, done.offset());
-            consumer.seek(partition, next);
+            consumer.seek(partition, done == null ? first : Math.max(first, done.offset()));
         }
         commitPending();
         try {
@@ -154,8 +156,8 @@ public final class JobConsumer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
-                : backoff.multipliedBy(2);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : doubled;
     }
 
     private void commitPending() {

@@ -1,4 +1,4 @@
-package io.roster.workers.jobs;
+package io.roster.workers.consume;
 
 import io.roster.contracts.Topics;
 import java.nio.charset.StandardCharsets;

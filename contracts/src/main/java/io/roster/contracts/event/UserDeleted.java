@@ -1,0 +1,12 @@
+package io.roster.contracts.event;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A user was deleted (type {@code roster.user.deleted}); the users topic gets a tombstone for them. */
+public record UserDeleted(UUID userId, UUID orgId, Instant at, UUID deletedBy, UUID jobId) implements UserChange {
+    @Override
+    public String eventType() {
+        return UserChangeEvent.DELETED;
+    }
+}

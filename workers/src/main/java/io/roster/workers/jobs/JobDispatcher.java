@@ -1,0 +1,24 @@
+package io.roster.workers.jobs;
+
+import io.roster.contracts.job.InviteChunk;
+import io.roster.contracts.job.JobCommand;
+import io.roster.workers.consume.ConsumerLoop;
+import io.roster.workers.consume.FatalRecordException;
+
+/** Hands each job chunk to the handler of its kind. */
+public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
+
+    private final JobHandler<InviteChunk> invites;
+
+    public JobDispatcher(JobHandler<InviteChunk> invites) {
+        this.invites = invites;
+    }
+
+    @Override
+    public boolean apply(JobCommand command) {
+        if (command instanceof InviteChunk invite) {
+            return invites.apply(invite);
+        }
+        throw new FatalRecordException("no handler for " + command.getClass().getSimpleName(), null);
+    }
+}
