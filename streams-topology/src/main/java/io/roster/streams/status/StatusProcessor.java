@@ -8,12 +8,14 @@ import io.roster.contracts.event.UserDeleted;
 import io.roster.contracts.event.UserInvited;
 import io.roster.contracts.event.UserTransferred;
 import io.roster.contracts.user.UserStatus;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,7 +39,7 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
     private final Duration checkInterval;
     private ProcessorContext<String, StatusChanged> context;
     private KeyValueStore<String, UserActivity> users;
-    private KeyValueStore<String, String> due;
+    private KeyValueStore<Bytes, byte[]> due;
 
     StatusProcessor(Duration inactivityPeriod, Duration checkInterval) {
         this.inactivityPeriod = inactivityPeriod;
@@ -72,7 +74,7 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
         Instant dueAt = login.at().plus(inactivityPeriod);
         UUID orgId = login.orgId() != null ? login.orgId() : before == null ? null : before.orgId();
         users.put(userId, new UserActivity(orgId, UserStatus.active, login.at(), dueAt));
-        due.put(dueKey(dueAt, userId), userId);
+        due.put(dueKey(dueAt, userId), NOTHING);
         UserStatus from = before == null ? UserStatus.pending : before.status();
         if (from != UserStatus.active) {
             context.forward(new Record<>(userId, new StatusChanged(UUID.fromString(userId), orgId, from,
@@ -108,15 +110,15 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
 
     /** Marks inactive every active user whose period ended by {@code now}; reads only the due index's head. */
     private void expire(long now) {
-        List<KeyValue<String, String>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = due.range(StatusTopology.DUE_MIN, dueKeyUpTo(now))) {
+        List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = due.range(DUE_MIN, dueKeyUpTo(now))) {
             while (it.hasNext()) {
-                expired.add(it.next());
+                expired.add(it.next().key);
             }
         }
-        for (KeyValue<String, String> entry : expired) {
-            due.delete(entry.key);
-            String userId = entry.value;
+        for (Bytes key : expired) {
+            due.delete(key);
+            String userId = userOf(key).toString();
             UserActivity activity = users.get(userId);
             if (activity == null || activity.status() != UserStatus.active || activity.dueAt() == null
                     || activity.dueAt().toEpochMilli() > now) {
@@ -128,12 +130,30 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
         }
     }
 
-    /** Index keys sort by due time: zero-padded epoch millis, then the user id. */
-    static String dueKey(Instant dueAt, String userId) {
-        return String.format("%019d:%s", Math.max(0, dueAt.toEpochMilli()), userId);
+    private static final byte[] NOTHING = new byte[0];
+    private static final Bytes DUE_MIN = Bytes.wrap(new byte[24]);
+
+    /**
+     * Index keys sort by due time: 8 bytes of big-endian epoch millis (never negative, so unsigned byte order is
+     * time order), then the 16 bytes of the user id.
+     */
+    static Bytes dueKey(Instant dueAt, String userId) {
+        UUID user = UUID.fromString(userId);
+        return Bytes.wrap(ByteBuffer.allocate(24).putLong(Math.max(0, dueAt.toEpochMilli()))
+                .putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits()).array());
     }
 
-    private static String dueKeyUpTo(long epochMillis) {
-        return String.format("%019d:~", Math.max(0, epochMillis));
+    /** The user of an index key. */
+    static UUID userOf(Bytes dueKey) {
+        ByteBuffer buffer = ByteBuffer.wrap(dueKey.get());
+        buffer.getLong();
+        return new UUID(buffer.getLong(), buffer.getLong());
+    }
+
+    private static Bytes dueKeyUpTo(long epochMillis) {
+        byte[] key = new byte[24];
+        Arrays.fill(key, (byte) 0xFF);
+        ByteBuffer.wrap(key).putLong(Math.max(0, epochMillis));
+        return Bytes.wrap(key);
     }
 }

@@ -20,14 +20,14 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The status topology: {@code roster.logins.v1} and {@code roster.user-changes.v1} in (both keyed by user id, so
  * co-partitioned), status transitions out on {@code roster.user-status.v1}. State: {@link #USERS_STORE} (each
- * user's activity) and {@link #DUE_STORE} (active users by the time they fall due), both changelogged.
+ * user's activity) and {@link #DUE_STORE} (active users by the time they fall due: keys only), both cached and
+ * changelogged.
  * exactly_once_v2: a transition and the state change behind it commit together.
  */
 public final class StatusTopology {
 
     public static final String USERS_STORE = "status-users";
     public static final String DUE_STORE = "status-due";
-    static final String DUE_MIN = "0000000000000000000:";
 
     private StatusTopology() {
     }
@@ -42,10 +42,11 @@ public final class StatusTopology {
         topology.addProcessor("as-change", Upcast::new, "user-changes");
         topology.addProcessor("status", () -> new StatusProcessor(inactivityPeriod, checkInterval),
                 "as-login", "as-change");
+        // cached: repeated logins of one user between two commits reach RocksDB and the changelog once
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USERS_STORE),
-                Serdes.String(), JsonSerde.of(UserActivity.class)), "status");
+                Serdes.String(), new UserActivitySerde()).withCachingEnabled(), "status");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
-                Serdes.String(), Serdes.String()), "status");
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "status");
         topology.addSink("transitions", topics.userStatus(), Serdes.String().serializer(),
                 JsonSerde.of(StatusChanged.class), "status");
         return topology;

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -77,7 +77,7 @@ class StatusTopologyTest {
         return driver.getKeyValueStore(StatusTopology.USERS_STORE);
     }
 
-    KeyValueStore<String, String> due() {
+    KeyValueStore<Bytes, byte[]> due() {
         return driver.getKeyValueStore(StatusTopology.DUE_STORE);
     }
 
@@ -164,8 +164,8 @@ class StatusTopologyTest {
         assertEquals(50, out.size());
         assertTrue(out.stream().allMatch(t -> early.contains(t.userId())));
         assertEquals(50, count(due()), "the due index keeps exactly the users not yet due");
-        try (KeyValueIterator<String, String> it = due().all()) {
-            it.forEachRemaining(kv -> assertTrue(late.contains(UUID.fromString(kv.value))));
+        try (KeyValueIterator<Bytes, byte[]> it = due().all()) {
+            it.forEachRemaining(kv -> assertTrue(late.contains(StatusProcessor.userOf(kv.key))));
         }
         assertNull(users().get(early.get(0).toString()).dueAt());
     }
@@ -213,14 +213,23 @@ class StatusTopologyTest {
         assertTrue(transitions.isEmpty());
     }
 
-    static int count(KeyValueStore<String, String> store) {
+    static int count(KeyValueStore<Bytes, byte[]> store) {
         int n = 0;
-        try (KeyValueIterator<String, String> it = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
-                KeyValue<String, String> ignored = it.next();
+                it.next();
                 n++;
             }
         }
         return n;
+    }
+
+    @Test
+    void activityRoundTripsThroughItsStoreFormat() {
+        UserActivitySerde serde = new UserActivitySerde();
+        for (UserActivity a : List.of(new UserActivity(org, UserStatus.active, T0, T0.plus(PERIOD)),
+                new UserActivity(null, UserStatus.pending, null, null))) {
+            assertEquals(a, serde.deserialize("t", serde.serialize("t", a)));
+        }
     }
 }

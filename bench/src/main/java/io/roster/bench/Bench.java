@@ -1,0 +1,48 @@
+package io.roster.bench;
+
+import java.util.Arrays;
+
+/**
+ * The benchmarks' one entry point: {@code java -jar bench/target/roster-bench.jar <name> [options]}. Each benchmark
+ * measures its raw baseline in the same run on the same machine, and prints a table with the ratio.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "roster-bench-logback.xml");
+        }
+        String name = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (name) {
+            case "status" -> StatusBench.run(Options.parse(rest));
+            default -> {
+                System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
+                        + "[--tracked N] [--due-percent P]");
+                System.exit(name.equals("help") ? 0 : 2);
+            }
+        }
+        System.exit(0);
+    }
+
+    /** {@code --name value} pairs with defaults. */
+    record Options(java.util.Map<String, String> values) {
+        static Options parse(String[] args) {
+            java.util.Map<String, String> map = new java.util.HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("expected --option value, got " + args[i]);
+                }
+                map.put(args[i].substring(2), args[i + 1]);
+            }
+            return new Options(map);
+        }
+
+        int integer(String name, int defaultValue) {
+            return values.containsKey(name) ? Integer.parseInt(values.get(name).replace("_", "")) : defaultValue;
+        }
+    }
+}
