@@ -12,6 +12,10 @@ public final class Organizations {
 
     /** An organization; {@code path} runs from the root to this organization itself. */
     public record Org(UUID id, String name, UUID parentId, UUID[] path) {
+        public int depth() {
+            return path.length;
+        }
+
         /** Whether {@code ancestor} is this organization or one above it. */
         public boolean within(UUID ancestor) {
             for (UUID id : path) {
@@ -36,6 +40,41 @@ public final class Organizations {
             ps.executeUpdate();
         }
         return new Org(id, name, null, new UUID[] {id});
+    }
+
+    /** The deepest level of the tree: a root is level 1. */
+    public static final int MAX_DEPTH = 4;
+
+    /** Creates a child of {@code parent}; the caller checks that {@code parent} is above {@link #MAX_DEPTH}. */
+    public static Org insertChild(Connection connection, UUID id, String name, Org parent) throws SQLException {
+        UUID[] path = java.util.Arrays.copyOf(parent.path(), parent.path().length + 1);
+        path[path.length - 1] = id;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO organizations (id, name, parent_id, path, depth) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setObject(1, id);
+            ps.setString(2, name);
+            ps.setObject(3, parent.id());
+            ps.setArray(4, connection.createArrayOf("uuid", path));
+            ps.setInt(5, path.length);
+            ps.executeUpdate();
+        }
+        return new Org(id, name, parent.id(), path);
+    }
+
+    /** The direct children of {@code parentId}, by name. */
+    public static java.util.List<Org> children(Connection connection, UUID parentId) throws SQLException {
+        java.util.List<Org> children = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id, name, parent_id, path FROM organizations WHERE parent_id = ? ORDER BY name, id")) {
+            ps.setObject(1, parentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    children.add(new Org(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
+                            (UUID[]) rs.getArray(4).getArray()));
+                }
+            }
+        }
+        return children;
     }
 
     public static Optional<Org> find(Connection connection, UUID id) throws SQLException {

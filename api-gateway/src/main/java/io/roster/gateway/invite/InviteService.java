@@ -9,6 +9,7 @@ import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.jobs.JobSubmitter;
 import io.roster.gateway.orgs.Access;
+import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import jakarta.inject.Singleton;
 import io.roster.contracts.user.Emails;
@@ -38,7 +39,7 @@ public class InviteService {
     }
 
     public JobSubmitter.Submission submit(Caller caller, UUID orgId, InviteRequest request, String idempotencyKey) {
-        access.adminOf(caller, orgId);
+        access.require(caller, orgId, Permission.invite);
         if (request.users().size() > config.maxJsonRows()) {
             throw ProblemException.tooLarge("users", "at most " + config.maxJsonRows()
                     + " users per JSON request; send larger imports as text/csv");

@@ -9,7 +9,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.roster.gateway.auth.Caller;
+import io.roster.contracts.job.JobType;
 import io.roster.gateway.orgs.Access;
+import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Jobs;
 import io.roster.persistence.Tx;
@@ -63,7 +65,18 @@ public class JobController {
         Jobs.Job job = Tx.run(dataSource, c -> Jobs.find(c, jobId))
                 .filter(j -> access.reaches(caller, j.orgId()))
                 .orElseThrow(() -> ProblemException.notFound("Job " + jobId));
-        access.requireAdmin(caller);
+        access.require(caller, permissionFor(job.type()));
         return job;
+    }
+
+    /** Seeing a job takes the permission of submitting one of its type. */
+    static Permission permissionFor(JobType type) {
+        return switch (type) {
+            case invite -> Permission.invite;
+            case delete -> Permission.delete;
+            case tag -> Permission.tag;
+            case transfer -> Permission.transfer;
+            case export -> Permission.export;
+        };
     }
 }

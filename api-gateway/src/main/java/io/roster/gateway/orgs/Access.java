@@ -6,13 +6,18 @@ import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Who may act where. A caller reaches their own organization and its descendants; anything else is answered as
- * not found, so that other tenants' ids reveal nothing. In this version only admins act on users and jobs; the
- * per-organization permission matrix refines this.
+ * Who may act where, checked on every call for every id it carries. A caller reaches their own organization and
+ * its descendants; anything else is answered 404, so that other tenants' ids reveal nothing. Within reach, the
+ * caller's role must hold the permission in their own organization's matrix, else 403.
  */
 @Singleton
 public class Access {
@@ -23,13 +28,66 @@ public class Access {
         this.dataSource = dataSource;
     }
 
-    /** The organization {@code orgId}, if the caller reaches it and is an admin. */
-    public Organizations.Org adminOf(Caller caller, UUID orgId) {
-        Organizations.Org org = Tx.run(dataSource, c -> Organizations.find(c, orgId))
+    /** A user in reach: their id and organization. */
+    public record UserRef(UUID id, UUID orgId) {
+    }
+
+    /** The organization {@code orgId}, if the caller reaches it (else 404). */
+    public Organizations.Org reach(Caller caller, UUID orgId) {
+        return Tx.run(dataSource, c -> Organizations.find(c, orgId))
                 .filter(o -> o.within(caller.orgId()))
                 .orElseThrow(() -> ProblemException.notFound("Organization " + orgId));
+    }
+
+    /** The organization, if the caller reaches it and holds {@code permission}. */
+    public Organizations.Org require(Caller caller, UUID orgId, Permission permission) {
+        Organizations.Org org = reach(caller, orgId);
+        require(caller, permission);
+        return org;
+    }
+
+    /** The organization, if the caller reaches it and is an admin. */
+    public Organizations.Org adminOf(Caller caller, UUID orgId) {
+        Organizations.Org org = reach(caller, orgId);
         requireAdmin(caller);
         return org;
+    }
+
+    /** The user, if their organization is in the caller's reach (else 404) and the caller holds the permission. */
+    public UserRef user(Caller caller, UUID userId, Permission permission) {
+        UserRef user = Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.org_id FROM users u "
+                    + "JOIN organizations o ON o.id = u.org_id WHERE u.id = ? AND ? = ANY (o.path)")) {
+                ps.setObject(1, userId);
+                ps.setObject(2, caller.orgId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new UserRef(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)) : null;
+                }
+            }
+        });
+        if (user == null) {
+            throw ProblemException.notFound("User " + userId);
+        }
+        require(caller, permission);
+        return user;
+    }
+
+    /** The ids among {@code userIds} that are not in the caller's reach (unknown ones included). */
+    public Set<UUID> outOfReach(Caller caller, Collection<UUID> userIds) {
+        return Tx.run(dataSource, c -> {
+            Set<UUID> missing = new java.util.HashSet<>(userIds);
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.id FROM users u JOIN organizations o "
+                    + "ON o.id = u.org_id WHERE u.id = ANY (?) AND ? = ANY (o.path)")) {
+                ps.setArray(1, c.createArrayOf("uuid", userIds.toArray()));
+                ps.setObject(2, caller.orgId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        missing.remove(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return missing;
+        });
     }
 
     /** Whether the caller reaches {@code orgId} (its own organization or a descendant). */
@@ -37,9 +95,24 @@ public class Access {
         return Tx.run(dataSource, c -> Organizations.find(c, orgId)).map(o -> o.within(caller.orgId())).orElse(false);
     }
 
+    public void require(Caller caller, Permission permission) {
+        if (!permissions(caller).contains(permission)) {
+            throw ProblemException.forbidden("Your role (" + caller.role() + ") does not have the '" + permission
+                    + "' permission in your organization.");
+        }
+    }
+
     public void requireAdmin(Caller caller) {
         if (caller.role() != Role.Admin) {
             throw ProblemException.forbidden("Only an organization's admins may do this.");
         }
+    }
+
+    /** The caller's permissions: their role's row in their own organization's matrix, or the defaults. */
+    public Set<Permission> permissions(Caller caller) {
+        if (caller.role() == Role.Admin) {
+            return EnumSet.allOf(Permission.class);
+        }
+        return Tx.run(dataSource, c -> PermissionMatrix.load(c, caller.orgId())).get(caller.role());
     }
 }

@@ -10,11 +10,13 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.orgs.Access;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import io.roster.gateway.orgs.Permission;
 import java.util.UUID;
 
-/** {@code GET /api/v1/orgs/{orgId}/users}: the users list, a page at a time. */
+/**
+ * {@code GET /api/v1/orgs/{orgId}/users?sort=&role=&status=&tag=&q=&includeSubOrgs=&limit=&cursor=}: the users
+ * list, for callers with the {@code view_users} permission.
+ */
 @Controller("/api/v1/orgs/{orgId}/users")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class UserController {
@@ -29,9 +31,14 @@ public class UserController {
 
     @Get
     public UserQueries.Page list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
-                                 @QueryValue(defaultValue = "50") @Min(1) @Max(1000) int limit,
+                                 @Nullable @QueryValue String sort, @Nullable @QueryValue String role,
+                                 @Nullable @QueryValue String status, @Nullable @QueryValue String tag,
+                                 @Nullable @QueryValue String q,
+                                 @QueryValue(defaultValue = "false") boolean includeSubOrgs,
+                                 @QueryValue(defaultValue = "50") int limit,
                                  @Nullable @QueryValue String cursor) {
-        access.adminOf(caller, orgId);
-        return queries.page(orgId, limit, cursor);
+        UserListQuery query = UserListQuery.parse(sort, role, status, tag, q, includeSubOrgs, limit);
+        access.require(caller, orgId, Permission.view_users);
+        return queries.page(orgId, query, cursor);
     }
 }

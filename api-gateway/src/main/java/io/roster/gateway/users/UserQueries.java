@@ -1,12 +1,14 @@
 package io.roster.gateway.users;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.ObjectMapper;
 import io.roster.contracts.user.Role;
 import io.roster.contracts.user.UserStatus;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -19,16 +21,22 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Reads of the users list: one organization's users in email order, by keyset pages. The cursor is opaque to
- * clients (the last email of the previous page, encoded).
+ * The users list: any sort column either way, role and status filters (any of several), tag, text search on name
+ * and email, optionally the sub-organizations' users too; keyset pages ordered by the sort key then the id, so the
+ * order is stable and a page costs the same at any depth. The cursor is opaque to clients.
  */
 @Singleton
 public class UserQueries {
 
-    private final DataSource dataSource;
+    private static final String COLUMNS = "id, org_id, first_name, last_name, email, role, location, status, "
+            + "last_login_at, tags";
 
-    public UserQueries(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+
+    public UserQueries(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
+        this.json = json;
     }
 
     /** One row of the list. */
@@ -42,16 +50,63 @@ public class UserQueries {
     public record Page(List<UserItem> items, String nextCursor) {
     }
 
-    public Page page(UUID orgId, int limit, String cursor) {
-        String after = cursor == null ? "" : decode(cursor);
-        List<UserItem> items = Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, first_name, last_name, email, role, "
-                    + "location, status, last_login_at, tags FROM users WHERE org_id = ? AND email > ? "
-                    + "ORDER BY email LIMIT ?")) {
-                ps.setObject(1, orgId);
-                ps.setString(2, after);
-                ps.setInt(3, limit + 1);
-                List<UserItem> rows = new ArrayList<>();
+    /** Where a page ended: the sort it belongs to, the last row's sort key and id. */
+    @Serdeable
+    record Cursor(@JsonProperty("s") String sort, @JsonProperty("k") String key, @JsonProperty("i") UUID id) {
+    }
+
+    public Page page(UUID orgId, UserListQuery query, String cursorText) {
+        Cursor after = cursorText == null || cursorText.isBlank() ? null : decode(cursorText, query);
+        String direction = query.descending() ? "DESC" : "ASC";
+        String key = query.sort().key;
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + key + "::text FROM users WHERE ");
+        List<Object> args = new ArrayList<>();
+        if (query.includeSubOrgs()) {
+            sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
+        } else {
+            sql.append("org_id = ?");
+        }
+        args.add(orgId);
+        if (!query.roles().isEmpty()) {
+            sql.append(" AND role = ANY (?)");
+            args.add(query.roles().stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (!query.statuses().isEmpty()) {
+            sql.append(" AND status = ANY (?)");
+            args.add(query.statuses().stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (query.tag() != null) {
+            sql.append(" AND tags @> ?");
+            args.add(new String[] {query.tag()});
+        }
+        if (query.text() != null) {
+            String like = query.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            sql.append(" AND (email LIKE ? OR sort_name LIKE ?)");
+            args.add(like + "%");
+            args.add("%" + like + "%");
+        }
+        if (after != null) {
+            sql.append(" AND (").append(key).append(", id) ").append(query.descending() ? "<" : ">")
+                    .append(" (?::").append(query.sort().type).append(", ?)");
+            args.add(after.key());
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", id ").append(direction)
+                .append(" LIMIT ?");
+        args.add(query.limit() + 1);
+
+        List<UserItem> rows = new ArrayList<>(query.limit() + 1);
+        List<String> keys = new ArrayList<>(query.limit() + 1);
+        Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    Object arg = args.get(i);
+                    if (arg instanceof String[] array) {
+                        ps.setArray(i + 1, c.createArrayOf("text", array));
+                    } else {
+                        ps.setObject(i + 1, arg);
+                    }
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String first = rs.getString(3);
@@ -62,25 +117,42 @@ public class UserQueries {
                                 rs.getString(7), UserStatus.valueOf(rs.getString(8)),
                                 login == null ? null : login.toInstant(),
                                 Arrays.asList((String[]) rs.getArray(10).getArray())));
+                        keys.add(rs.getString(11));
                     }
                 }
-                return rows;
             }
+            return null;
         });
-        String next = null;
-        if (items.size() > limit) {
-            items = items.subList(0, limit);
-            next = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(items.get(limit - 1).email().getBytes(StandardCharsets.UTF_8));
+        if (rows.size() <= query.limit()) {
+            return new Page(List.copyOf(rows), null);
         }
-        return new Page(List.copyOf(items), next);
+        int last = query.limit() - 1;
+        String next = encode(new Cursor(query.sortSpec(), keys.get(last), rows.get(last).id()));
+        return new Page(List.copyOf(rows.subList(0, query.limit())), next);
     }
 
-    private static String decode(String cursor) {
+    private String encode(Cursor cursor) {
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(json.writeValueAsBytes(cursor));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Cursor decode(String text, UserListQuery query) {
+        Cursor cursor;
+        try {
+            cursor = json.readValue(Base64.getUrlDecoder().decode(text), Cursor.class);
+        } catch (IOException | IllegalArgumentException e) {
             throw ProblemException.invalid("cursor", "is not a cursor this API returned");
         }
+        if (cursor == null || cursor.id() == null || cursor.key() == null) {
+            throw ProblemException.invalid("cursor", "is not a cursor this API returned");
+        }
+        if (!query.sortSpec().equals(cursor.sort())) {
+            throw ProblemException.invalid("cursor", "belongs to the sort '" + cursor.sort()
+                    + "'; ask for the first page again when changing the sort");
+        }
+        return cursor;
     }
 }

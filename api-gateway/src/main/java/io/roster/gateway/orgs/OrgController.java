@@ -1,0 +1,127 @@
+package io.roster.gateway.orgs;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.roster.contracts.user.Role;
+import io.roster.gateway.auth.Caller;
+import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.Tx;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Organizations: {@code GET /api/v1/orgs/{orgId}}, sub-organizations (a tree at most four levels deep, created
+ * by admins), and the permission matrix ({@code GET/PUT /api/v1/orgs/{orgId}/permissions}, admins only).
+ */
+@Controller("/api/v1/orgs/{orgId}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OrgController {
+
+    private final DataSource dataSource;
+    private final Access access;
+
+    public OrgController(DataSource dataSource, Access access) {
+        this.dataSource = dataSource;
+        this.access = access;
+    }
+
+    /** An organization. */
+    @Serdeable
+    public record OrgView(UUID id, String name, UUID parentId, int depth) {
+        static OrgView of(Organizations.Org org) {
+            return new OrgView(org.id(), org.name(), org.parentId(), org.depth());
+        }
+    }
+
+    /** A new sub-organization. */
+    @Serdeable
+    public record NewOrg(@NotBlank @Size(max = 200) String name) {
+    }
+
+    /** The sub-organizations of one organization. */
+    @Serdeable
+    public record OrgList(List<OrgView> items) {
+    }
+
+    /** Each role's permissions. Admin always holds every permission and cannot be changed. */
+    @Serdeable
+    public record Matrix(@NotNull Map<Role, Set<Permission>> roles) {
+    }
+
+    @Get
+    public OrgView get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
+        return OrgView.of(access.reach(caller, orgId));
+    }
+
+    @Post("/sub-orgs")
+    public HttpResponse<OrgView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
+                                        @Body @Valid NewOrg request) {
+        Organizations.Org parent = access.adminOf(caller, orgId);
+        if (parent.depth() >= Organizations.MAX_DEPTH) {
+            throw ProblemException.unprocessable("too-deep", "orgId", "organizations nest at most "
+                    + Organizations.MAX_DEPTH + " levels deep; " + orgId + " is at level " + parent.depth());
+        }
+        Organizations.Org child = Tx.run(dataSource, c -> Organizations.insertChild(c, UUID.randomUUID(),
+                request.name().strip(), parent));
+        return HttpResponse.<OrgView>status(HttpStatus.CREATED).header("Location", "/api/v1/orgs/" + child.id())
+                .body(OrgView.of(child));
+    }
+
+    @Get("/sub-orgs")
+    public OrgList children(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
+        access.reach(caller, orgId);
+        return new OrgList(Tx.run(dataSource, c -> Organizations.children(c, orgId)).stream().map(OrgView::of).toList());
+    }
+
+    @Get("/permissions")
+    public Matrix permissions(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
+        access.reach(caller, orgId);
+        return new Matrix(sorted(Tx.run(dataSource, c -> PermissionMatrix.load(c, orgId))));
+    }
+
+    @Put("/permissions")
+    public Matrix change(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
+                         @Body @Valid Matrix request) {
+        access.adminOf(caller, orgId);
+        if (request.roles().containsKey(Role.Admin)
+                && !request.roles().get(Role.Admin).containsAll(Permission.defaults(Role.Admin))) {
+            throw ProblemException.unprocessable("admin-permissions-fixed", "roles.Admin",
+                    "admins always hold every permission");
+        }
+        Tx.run(dataSource, c -> {
+            for (Role role : List.of(Role.Staff, Role.User)) {
+                Set<Permission> permissions = request.roles().get(role);
+                if (permissions != null) {
+                    PermissionMatrix.store(c, orgId, role, permissions);
+                }
+            }
+            return null;
+        });
+        return permissions(caller, orgId);
+    }
+
+    private static Map<Role, Set<Permission>> sorted(Map<Role, Set<Permission>> matrix) {
+        Map<Role, Set<Permission>> out = new java.util.EnumMap<>(Role.class);
+        matrix.forEach((role, permissions) -> out.put(role, new TreeSet<>(permissions)));
+        return out;
+    }
+}
