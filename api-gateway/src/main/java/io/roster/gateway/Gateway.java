@@ -1,6 +1,11 @@
 package io.roster.gateway;
 
 import io.micronaut.context.ApplicationContext;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.roster.platform.Settings;
 import java.net.URI;
@@ -12,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * The API gateway app: a Micronaut HTTP server configured by {@code ROSTER_*} environment variables.
  * {@link #start(Map)} lets the launcher and tests run it on an environment of their own.
  */
+@OpenAPIDefinition(
+        info = @Info(title = "roster", version = "v1",
+                description = "Roster: administer the users of organizations. Errors are application/problem+json."),
+        security = @SecurityRequirement(name = "bearer"))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer")
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);

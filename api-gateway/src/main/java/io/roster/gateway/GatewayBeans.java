@@ -3,6 +3,8 @@ package io.roster.gateway;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.serde.annotation.SerdeImport;
+import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.Topics;
 import io.roster.persistence.Database;
 import io.roster.persistence.DbSettings;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 /** The gateway's infrastructure beans, all built from the one validated {@link Settings}. */
 @Factory
+@SerdeImport(UserSnapshot.class)
 class GatewayBeans {
 
     @Singleton

@@ -9,10 +9,14 @@ import java.time.Duration;
  * default 1000), {@code ROSTER_MAX_JSON_ROWS} (users in one JSON invite, default 10000),
  * {@code ROSTER_SESSION_TTL} (default PT12H), {@code ROSTER_ADMIN_EMAIL} (default admin@roster.local),
  * {@code ROSTER_ADMIN_PASSWORD} (generated and printed when unset), {@code ROSTER_ADMIN_ORG} (default Roster):
- * the first organization and its admin, created when the database has none.
+ * the first organization and its admin, created when the database has none; {@code ROSTER_MAX_TAGS_PER_ORG}
+ * (default 500); {@code ROSTER_ORG_REQUESTS_PER_SECOND} (requests per organization and gateway instance, burst of
+ * twice that, default 100); {@code ROSTER_LOGIN_FAILURES} and {@code ROSTER_LOGIN_FAILURE_WINDOW} (failed logins
+ * of one account before it must wait, default 10 in PT15M).
  */
 public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRows, Duration sessionTtl,
-                            String adminEmail, String adminPassword, String adminOrg) {
+                            String adminEmail, String adminPassword, String adminOrg, int maxTagsPerOrg,
+                            int orgRequestsPerSecond, int loginFailures, Duration loginFailureWindow) {
 
     public static GatewayConfig from(Settings settings) {
         String password = settings.string("ROSTER_ADMIN_PASSWORD", null);
@@ -28,6 +32,10 @@ public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRow
                 settings.duration("ROSTER_SESSION_TTL", Duration.ofHours(12)),
                 settings.string("ROSTER_ADMIN_EMAIL", "admin@roster.local").toLowerCase(java.util.Locale.ROOT),
                 password,
-                settings.string("ROSTER_ADMIN_ORG", "Roster"));
+                settings.string("ROSTER_ADMIN_ORG", "Roster"),
+                settings.integer("ROSTER_MAX_TAGS_PER_ORG", 500, 1, 100_000),
+                settings.integer("ROSTER_ORG_REQUESTS_PER_SECOND", 100, 1, 1_000_000),
+                settings.integer("ROSTER_LOGIN_FAILURES", 10, 1, 1000),
+                settings.duration("ROSTER_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15)));
     }
 }

@@ -2,6 +2,7 @@ package io.roster.persistence;
 
 import io.roster.contracts.Keys;
 import io.roster.contracts.event.StatusChanged;
+import io.roster.contracts.event.UserChange;
 import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserInvited;
 import io.roster.contracts.event.UserSnapshot;
@@ -75,15 +76,82 @@ public final class Users {
         }
         UserStatusChanged data = new UserStatusChanged(snapshot.id(), snapshot.orgId(), transition.from(),
                 transition.to(), transition.at(), snapshot.lastLoginAt());
-        UserChangeEvent event = UserChangeEvent.of(eventId, transition.at(), data);
-        String key = Keys.user(snapshot.id());
+        recordChange(connection, eventId, data, snapshot, null, "status-topology",
+                transition.from() + " -> " + transition.to());
+        return true;
+    }
+
+    /**
+     * Records one committed change of a user: its event (one id), the user's new state for the users topic, and the
+     * activity entry. Call in the transaction of the change.
+     */
+    public static void recordChange(Connection connection, UUID eventId, UserChange data, UserSnapshot snapshot,
+                                    UUID actorId, String client, String details) throws SQLException {
+        UserChangeEvent event = UserChangeEvent.of(eventId, snapshot.updatedAt(), data);
+        String key = Keys.user(data.userId());
         Outbox.append(connection, List.of(
                 Outbox.Entry.of(eventId, Outbox.Destination.USER_CHANGES, key, Json.writeString(event)),
                 Outbox.Entry.of(eventId, Outbox.Destination.USERS, key, Json.writeString(snapshot))));
-        Activity.append(connection, List.of(new Activity.Entry(snapshot.id(), snapshot.orgId(), null,
-                UserChangeEvent.STATUS_CHANGED, "status-topology", transition.from() + " -> " + transition.to(),
-                transition.at())));
-        return true;
+        Activity.append(connection, List.of(new Activity.Entry(data.userId(), data.orgId(), actorId,
+                data.eventType(), client, details, snapshot.updatedAt())));
+    }
+
+    /** The user's current state, or null. */
+    public static UserSnapshot find(Connection connection, UUID userId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT " + SNAPSHOT_COLUMNS + " FROM users WHERE id = ?")) {
+            ps.setObject(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? snapshot(rs) : null;
+            }
+        }
+    }
+
+    /** Edits the profile; returns the new state, or null when the user does not exist. */
+    public static UserSnapshot updateProfile(Connection connection, UUID userId, String firstName, String lastName,
+                                             Role role, String location) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET first_name = ?, last_name = ?, "
+                + "role = ?, location = ?, updated_at = clock_timestamp() WHERE id = ? RETURNING " + SNAPSHOT_COLUMNS)) {
+            ps.setString(1, firstName);
+            ps.setString(2, lastName);
+            ps.setString(3, role.name());
+            ps.setString(4, location);
+            ps.setObject(5, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? snapshot(rs) : null;
+            }
+        }
+    }
+
+    /** How many admins {@code orgId} has. */
+    public static int admins(Connection connection, UUID orgId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT count(*) FROM users WHERE org_id = ? AND role = 'Admin'")) {
+            ps.setObject(1, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Ends every session of the user and, when {@code passwordHash} is given, sets it; returns the new state (null
+     * when the user does not exist).
+     */
+    public static UserSnapshot endSessions(Connection connection, UUID userId, String passwordHash) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM sessions WHERE user_id = ?")) {
+            ps.setObject(1, userId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET password_hash = "
+                + "coalesce(?, password_hash), updated_at = clock_timestamp() WHERE id = ? RETURNING " + SNAPSHOT_COLUMNS)) {
+            ps.setString(1, passwordHash);
+            ps.setObject(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? snapshot(rs) : null;
+            }
+        }
     }
 
     /** Moves {@code last_login_at} forwards to {@code at} (never back). */

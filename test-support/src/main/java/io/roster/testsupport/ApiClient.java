@@ -71,6 +71,13 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Any method, with a raw JSON body (or none when {@code json} is null). */
+    public Response send(String method, String path, String json) {
+        HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json);
+        return send(builder(path, Map.of()).header("Content-Type", "application/json").method(method, body));
+    }
+
     public static String json(Object body) {
         try {
             return MAPPER.writeValueAsString(body);

@@ -56,6 +56,7 @@ public class LoginService {
 
     public AuthController.LoginResponse login(String email, String password, String client) {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
+        refuseWhileLockedOut(normalized);
         Account account = Tx.run(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, email, first_name, last_name, role, "
                     + "password_hash FROM users WHERE email = ?")) {
@@ -72,8 +73,20 @@ public class LoginService {
         });
         boolean matches = hasher.matches(password, account == null ? null : account.passwordHash());
         if (!matches || account == null) {
+            Tx.run(dataSource, c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO login_failures (email) VALUES (?)")) {
+                    ps.setString(1, normalized);
+                    return ps.executeUpdate();
+                }
+            });
             throw ProblemException.unauthorized("The email or the password is wrong.");
         }
+        Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM login_failures WHERE email = ?")) {
+                ps.setString(1, normalized);
+                return ps.executeUpdate();
+            }
+        });
         AuthController.LoginUser user = account.user();
         Instant now = clock.instant();
         publishLogin(new LoginSucceeded(user.id(), user.orgId(), now, client));
@@ -83,6 +96,33 @@ public class LoginService {
         });
         Sessions.Issued issued = sessions.issue(user.id(), client, config.sessionTtl());
         return new AuthController.LoginResponse(issued.token(), issued.expiresAt(), user);
+    }
+
+    /**
+     * Past {@code ROSTER_LOGIN_FAILURES} failures in the window, an account (existing or not, so that this reveals
+     * nothing) must wait until the oldest of them leaves the window: 429 with Retry-After.
+     */
+    private void refuseWhileLockedOut(String email) {
+        Instant since = clock.instant().minus(config.loginFailureWindow());
+        Instant oldest = Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT min(failed_at), count(*) FROM ("
+                    + "SELECT failed_at FROM login_failures WHERE email = ? AND failed_at > ? "
+                    + "ORDER BY failed_at DESC LIMIT ?) recent")) {
+                ps.setString(1, email);
+                ps.setTimestamp(2, java.sql.Timestamp.from(since));
+                ps.setInt(3, config.loginFailures());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(2) >= config.loginFailures() ? rs.getTimestamp(1).toInstant() : null;
+                }
+            }
+        });
+        if (oldest != null) {
+            Duration wait = Duration.between(clock.instant(), oldest.plus(config.loginFailureWindow()));
+            throw new ProblemException(io.micronaut.http.HttpStatus.TOO_MANY_REQUESTS, "login-locked",
+                    "Too many failed logins", "Too many failed logins for this account; retry later.", java.util.List.of(),
+                    wait.isNegative() ? Duration.ofSeconds(1) : wait);
+        }
     }
 
     private void publishLogin(LoginSucceeded event) {

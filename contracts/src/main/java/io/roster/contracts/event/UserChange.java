@@ -7,7 +7,7 @@ import java.util.UUID;
  * The data of a change event on {@code roster.user-changes.v1}. Each permitted type has one CloudEvents
  * {@code type} name, given by {@link UserChangeEvent#typeOf(UserChange)}.
  */
-public sealed interface UserChange permits UserInvited, UserStatusChanged, UserTransferred, UserDeleted {
+public sealed interface UserChange permits UserInvited, UserStatusChanged, UserTransferred, UserDeleted, UserUpdated, UserLoggedOut {
 
     UUID userId();
 

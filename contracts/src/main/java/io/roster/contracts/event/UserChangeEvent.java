@@ -25,7 +25,9 @@ public record UserChangeEvent(
             @JsonSubTypes.Type(value = UserInvited.class, name = UserChangeEvent.INVITED),
             @JsonSubTypes.Type(value = UserStatusChanged.class, name = UserChangeEvent.STATUS_CHANGED),
             @JsonSubTypes.Type(value = UserTransferred.class, name = UserChangeEvent.TRANSFERRED),
-            @JsonSubTypes.Type(value = UserDeleted.class, name = UserChangeEvent.DELETED)})
+            @JsonSubTypes.Type(value = UserDeleted.class, name = UserChangeEvent.DELETED),
+            @JsonSubTypes.Type(value = UserUpdated.class, name = UserChangeEvent.UPDATED),
+            @JsonSubTypes.Type(value = UserLoggedOut.class, name = UserChangeEvent.LOGGED_OUT)})
         UserChange data) {
 
     public static final String SPEC_VERSION = "1.0";
@@ -34,6 +36,8 @@ public record UserChangeEvent(
     public static final String STATUS_CHANGED = "roster.user.status-changed";
     public static final String TRANSFERRED = "roster.user.transferred";
     public static final String DELETED = "roster.user.deleted";
+    public static final String UPDATED = "roster.user.updated";
+    public static final String LOGGED_OUT = "roster.user.logged-out";
 
     public UserChangeEvent {
         Objects.requireNonNull(id, "id");

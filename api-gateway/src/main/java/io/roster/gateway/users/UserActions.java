@@ -1,0 +1,135 @@
+package io.roster.gateway.users;
+
+import io.roster.contracts.event.UserLoggedOut;
+import io.roster.contracts.event.UserSnapshot;
+import io.roster.contracts.event.UserUpdated;
+import io.roster.contracts.user.Role;
+import io.roster.gateway.auth.Caller;
+import io.roster.gateway.auth.PasswordHasher;
+import io.roster.gateway.orgs.Access;
+import io.roster.gateway.orgs.Permission;
+import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The single actions on one user, each authorized for the user's id, applied in one transaction with its change
+ * event and activity entry: edit the profile, set a password (ending every session), force a logout.
+ */
+@Singleton
+public class UserActions {
+
+    private static final Set<String> EDITABLE = Set.of("firstName", "lastName", "role", "location");
+
+    private final DataSource dataSource;
+    private final Access access;
+    private final PasswordHasher hasher;
+
+    public UserActions(DataSource dataSource, Access access, PasswordHasher hasher) {
+        this.dataSource = dataSource;
+        this.access = access;
+        this.hasher = hasher;
+    }
+
+    public UserSnapshot get(Caller caller, UUID userId) {
+        access.user(caller, userId, Permission.view_users);
+        return Tx.run(dataSource, c -> Users.find(c, userId));
+    }
+
+    /**
+     * Applies the fields present in {@code patch}. The email can never change (422); unknown fields are refused
+     * (400); only admins change roles; the last admin of an organization keeps the Admin role.
+     */
+    public UserSnapshot edit(Caller caller, UUID userId, Map<String, Object> patch) {
+        if (patch.containsKey("email")) {
+            throw ProblemException.unprocessable("email-immutable", "email",
+                    "an account's email can never change; invite the new address and delete this account instead");
+        }
+        for (String field : patch.keySet()) {
+            if (!EDITABLE.contains(field)) {
+                throw ProblemException.invalid(field, "is not a field that can be edited (firstName, lastName, role, "
+                        + "location)");
+            }
+        }
+        Access.UserRef ref = access.user(caller, userId, Permission.edit);
+        String firstName = text(patch, "firstName", 100, false);
+        String lastName = text(patch, "lastName", 100, true);
+        String location = text(patch, "location", 200, true);
+        Role role = null;
+        if (patch.containsKey("role")) {
+            role = patch.get("role") instanceof String r ? Role.parse(r) : null;
+            if (role == null) {
+                throw ProblemException.invalid("role", "must be one of Admin, Staff, User");
+            }
+            access.requireAdmin(caller);
+        }
+        Role newRole = role;
+        return Tx.run(dataSource, c -> {
+            UserSnapshot before = Users.find(c, userId);
+            if (before.role() == Role.Admin && newRole != null && newRole != Role.Admin && Users.admins(c, ref.orgId()) <= 1) {
+                throw ProblemException.unprocessable("last-admin", "role",
+                        "this is the organization's last admin; make another user Admin first");
+            }
+            UserSnapshot after = Users.updateProfile(c, userId,
+                    patch.containsKey("firstName") ? firstName : before.firstName(),
+                    patch.containsKey("lastName") ? (lastName == null ? "" : lastName) : before.lastName(),
+                    newRole != null ? newRole : before.role(),
+                    patch.containsKey("location") ? location : before.location());
+            Users.recordChange(c, UUID.randomUUID(), new UserUpdated(after.id(), after.orgId(), after.firstName(),
+                    after.lastName(), after.role(), after.location(), after.updatedAt(), caller.userId()), after,
+                    caller.userId(), caller.client(), "fields " + new java.util.TreeSet<>(patch.keySet()));
+            return after;
+        });
+    }
+
+    /** Sets the user's password and ends all their sessions at once. */
+    public void changePassword(Caller caller, UUID userId, String password) {
+        access.user(caller, userId, Permission.change_password);
+        String hash = hasher.hash(password);
+        endSessions(caller, userId, hash, "password-changed");
+    }
+
+    /** Ends all the user's sessions at once: their next request with any old token gets 401. */
+    public void forceLogout(Caller caller, UUID userId) {
+        access.user(caller, userId, Permission.force_logout);
+        endSessions(caller, userId, null, "forced");
+    }
+
+    private void endSessions(Caller caller, UUID userId, String passwordHash, String reason) {
+        Tx.run(dataSource, c -> {
+            UserSnapshot after = Users.endSessions(c, userId, passwordHash);
+            Users.recordChange(c, UUID.randomUUID(), new UserLoggedOut(after.id(), after.orgId(), reason,
+                    after.updatedAt(), caller.userId()), after, caller.userId(), caller.client(), reason);
+            return null;
+        });
+    }
+
+    private static String text(Map<String, Object> patch, String field, int max, boolean nullable) {
+        if (!patch.containsKey(field)) {
+            return null;
+        }
+        Object value = patch.get(field);
+        if (value == null) {
+            if (nullable) {
+                return null;
+            }
+            throw ProblemException.invalid(field, "must not be null");
+        }
+        if (!(value instanceof String s)) {
+            throw ProblemException.invalid(field, "must be a string");
+        }
+        String stripped = s.strip();
+        if (!nullable && stripped.isEmpty()) {
+            throw ProblemException.invalid(field, "must not be blank");
+        }
+        if (stripped.length() > max) {
+            throw ProblemException.invalid(field, "must be at most " + max + " characters");
+        }
+        return stripped.isEmpty() ? null : stripped;
+    }
+}
