@@ -210,6 +210,13 @@ class AccessIT {
         assertEquals(400, subAdmin.send("PATCH", "/api/v1/users/" + subUserId, "{\"role\":\"Owner\"}").status());
         assertEquals(400, subAdmin.send("PATCH", "/api/v1/users/" + subUserId, "{\"firstName\":").status());
         assertEquals(before, count("SELECT count(*) FROM activity WHERE user_id = '" + subUserId + "'"));
+
+        long jobs = count("SELECT count(*) FROM jobs");
+        ApiClient.Response smuggled = subAdmin.post("/api/v1/orgs/" + sub + "/jobs/invite", Map.of("users",
+                List.of(Map.of("email", "s@x.example", "firstName", "S", "orgId", root.toString()))), Map.of());
+        assertEquals(400, smuggled.status(), smuggled.body());
+        assertEquals("orgId", smuggled.json().at("/errors/0/field").asText());
+        assertEquals(jobs, count("SELECT count(*) FROM jobs"));
     }
 
     @Test
@@ -319,6 +326,17 @@ class AccessIT {
             }
         }
         assertEquals(40, ids(rootAdmin.get(base + "?limit=1000").json()).size());
+        JsonNode byLogin = rootAdmin.get(base + "?sort=lastLogin,asc&limit=1000").json().get("items");
+        String previous = "";
+        for (int i = 0; i < byLogin.size(); i++) {
+            JsonNode login = byLogin.get(i).get("lastLoginAt");
+            if (i < 10) {
+                assertTrue(login.isNull(), "never logged in sorts first");
+            } else {
+                assertTrue(login.asText().compareTo(previous) >= 0, "by time: " + login.asText() + " after " + previous);
+                previous = login.asText();
+            }
+        }
         JsonNode byEmail = rootAdmin.get(base + "?sort=email,desc&limit=2").json().get("items");
         assertEquals("u39@list.example", byEmail.get(0).get("email").asText());
         assertEquals(27, ids(rootAdmin.get(base + "?role=Admin,Staff&limit=1000").json()).size(),

@@ -19,9 +19,11 @@ public final class Bench {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (name) {
             case "status" -> StatusBench.run(Options.parse(rest));
+            case "list" -> ListBench.run(Options.parse(rest));
             default -> {
                 System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
                         + "[--tracked N] [--due-percent P]");
+                System.out.println("       java -jar bench/target/roster-bench.jar list [--users N] [--reps N]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

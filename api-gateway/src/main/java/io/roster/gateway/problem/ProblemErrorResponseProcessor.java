@@ -21,8 +21,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
     public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
         HttpStatus status = response.getStatus();
         List<Problem.FieldError> errors = context.getErrors().stream()
-                .map(e -> new Problem.FieldError(e.getPath().map(ProblemErrorResponseProcessor::field).orElse(null),
-                        e.getMessage()))
+                .map(ProblemErrorResponseProcessor::fieldError)
                 .toList();
         String slug;
         String title;
@@ -54,6 +53,20 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
         }
         return response.contentType(Problem.MEDIA_TYPE)
                 .body(new Problem(Problem.type(slug), title, status.getCode(), detail, errors));
+    }
+
+    private static final java.util.regex.Pattern UNKNOWN = java.util.regex.Pattern.compile(
+            "Unknown property \\[([^\\]]+)\\]");
+
+    private static Problem.FieldError fieldError(io.micronaut.http.server.exceptions.response.Error error) {
+        java.util.regex.Matcher unknown = UNKNOWN.matcher(error.getMessage());
+        if (unknown.find()) {
+            return new Problem.FieldError(unknown.group(1), "is not a known field");
+        }
+        if (error.getPath().isPresent() && !error.getPath().get().startsWith("/")) {
+            return new Problem.FieldError(field(error.getPath().get()), error.getMessage());
+        }
+        return new Problem.FieldError(null, "the body is not valid JSON of the expected shape");
     }
 
     /** "submit.request.users[0].email" becomes "users[0].email": the path the client sent. */

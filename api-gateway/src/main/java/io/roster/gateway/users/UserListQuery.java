@@ -30,6 +30,11 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
             this.key = key;
             this.type = type;
         }
+
+        /** The column of the users table that this sort orders by. */
+        public String key() {
+            return key;
+        }
     }
 
     public static UserListQuery parse(String sort, String role, String status, String tag, String q,
@@ -93,7 +98,7 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
     }
 
     /** The sort as written in cursors: a cursor only continues the sort it came from. */
-    String sortSpec() {
+    public String sortSpec() {
         return sort.name() + "," + (descending ? "desc" : "asc");
     }
 }

@@ -28,9 +28,6 @@ import javax.sql.DataSource;
 @Singleton
 public class UserQueries {
 
-    private static final String COLUMNS = "id, org_id, first_name, last_name, email, role, location, status, "
-            + "last_login_at, tags";
-
     private final DataSource dataSource;
     private final ObjectMapper json;
 
@@ -57,56 +54,12 @@ public class UserQueries {
 
     public Page page(UUID orgId, UserListQuery query, String cursorText) {
         Cursor after = cursorText == null || cursorText.isBlank() ? null : decode(cursorText, query);
-        String direction = query.descending() ? "DESC" : "ASC";
-        String key = query.sort().key;
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + key + "::text FROM users WHERE ");
-        List<Object> args = new ArrayList<>();
-        if (query.includeSubOrgs()) {
-            sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
-        } else {
-            sql.append("org_id = ?");
-        }
-        args.add(orgId);
-        if (!query.roles().isEmpty()) {
-            sql.append(" AND role = ANY (?)");
-            args.add(query.roles().stream().map(Enum::name).toArray(String[]::new));
-        }
-        if (!query.statuses().isEmpty()) {
-            sql.append(" AND status = ANY (?)");
-            args.add(query.statuses().stream().map(Enum::name).toArray(String[]::new));
-        }
-        if (query.tag() != null) {
-            sql.append(" AND tags @> ?");
-            args.add(new String[] {query.tag()});
-        }
-        if (query.text() != null) {
-            String like = query.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            sql.append(" AND (email LIKE ? OR sort_name LIKE ?)");
-            args.add(like + "%");
-            args.add("%" + like + "%");
-        }
-        if (after != null) {
-            sql.append(" AND (").append(key).append(", id) ").append(query.descending() ? "<" : ">")
-                    .append(" (?::").append(query.sort().type).append(", ?)");
-            args.add(after.key());
-            args.add(after.id());
-        }
-        sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", id ").append(direction)
-                .append(" LIMIT ?");
-        args.add(query.limit() + 1);
-
+        UserListSql sql = UserListSql.build(orgId, query, after == null ? null : after.key(),
+                after == null ? null : after.id());
         List<UserItem> rows = new ArrayList<>(query.limit() + 1);
         List<String> keys = new ArrayList<>(query.limit() + 1);
         Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    Object arg = args.get(i);
-                    if (arg instanceof String[] array) {
-                        ps.setArray(i + 1, c.createArrayOf("text", array));
-                    } else {
-                        ps.setObject(i + 1, arg);
-                    }
-                }
+            try (PreparedStatement ps = sql.prepare(c, "")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String first = rs.getString(3);
@@ -127,8 +80,13 @@ public class UserQueries {
             return new Page(List.copyOf(rows), null);
         }
         int last = query.limit() - 1;
-        String next = encode(new Cursor(query.sortSpec(), keys.get(last), rows.get(last).id()));
+        String next = cursorFor(query, keys.get(last), rows.get(last).id());
         return new Page(List.copyOf(rows.subList(0, query.limit())), next);
+    }
+
+    /** The cursor of the page that follows the row with {@code sortKey} and {@code id} in {@code query}'s order. */
+    public String cursorFor(UserListQuery query, String sortKey, UUID id) {
+        return encode(new Cursor(query.sortSpec(), sortKey, id));
     }
 
     private String encode(Cursor cursor) {

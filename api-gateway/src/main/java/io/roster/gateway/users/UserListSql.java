@@ -1,0 +1,98 @@
+package io.roster.gateway.users;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import io.roster.contracts.user.UserStatus;
+import java.util.UUID;
+
+/**
+ * The SQL of one users-list page: filters, the keyset condition after the previous page's last row, the order
+ * (sort key, then id, both one way) and one row more than the page to tell whether another follows. Every value is
+ * a bind parameter. Column 11 is the row's sort key as text, for the next cursor. A status filter becomes one
+ * ordered branch per status value, merged, so that each branch reads its own index in order.
+ */
+public record UserListSql(String sql, List<Object> args) {
+
+    static final String COLUMNS = "id, org_id, first_name, last_name, email, role, location, status, last_login_at, tags";
+
+    /**
+     * @param afterKey the previous page's last sort key (null on the first page), with {@code afterId}
+     */
+    public static UserListSql build(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
+        List<Object> args = new ArrayList<>();
+        if (query.statuses().isEmpty()) {
+            String sql = branch(orgId, query, null, afterKey, afterId, args);
+            return new UserListSql(sql, List.copyOf(args));
+        }
+        // one ordered branch per status value, each served by its (org_id, status, key, id) index, then merged
+        String direction = query.descending() ? "DESC" : "ASC";
+        StringBuilder sql = new StringBuilder("SELECT * FROM (");
+        String separator = "";
+        for (UserStatus status : query.statuses()) {
+            sql.append(separator).append('(').append(branch(orgId, query, status, afterKey, afterId, args)).append(')');
+            separator = " UNION ALL ";
+        }
+        sql.append(") page ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
+        args.add(query.limit() + 1);
+        return new UserListSql(sql.toString(), List.copyOf(args));
+    }
+
+    private static String branch(UUID orgId, UserListQuery query, UserStatus status, String afterKey, UUID afterId,
+                                 List<Object> args) {
+        String direction = query.descending() ? "DESC" : "ASC";
+        String key = query.sort().key;
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + key + "::text AS cursor_key, " + key
+                + " AS sort_value FROM users WHERE ");
+        if (query.includeSubOrgs()) {
+            sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
+        } else {
+            sql.append("org_id = ?");
+        }
+        args.add(orgId);
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (!query.roles().isEmpty()) {
+            sql.append(" AND role = ANY (?)");
+            args.add(query.roles().stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (query.tag() != null) {
+            sql.append(" AND tags @> ?");
+            args.add(new String[] {query.tag()});
+        }
+        if (query.text() != null) {
+            String like = query.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            sql.append(" AND (email LIKE ? OR sort_name LIKE ?)");
+            args.add(like + "%");
+            args.add("%" + like + "%");
+        }
+        if (afterKey != null) {
+            sql.append(" AND (users.").append(key).append(", id) ").append(query.descending() ? "<" : ">")
+                    .append(" (?::").append(query.sort().type).append(", ?)");
+            args.add(afterKey);
+            args.add(afterId);
+        }
+        sql.append(" ORDER BY users.").append(key).append(' ').append(direction).append(", id ").append(direction)
+                .append(" LIMIT ?");
+        args.add(query.limit() + 1);
+        return sql.toString();
+    }
+
+    /** The statement with every parameter bound. */
+    public PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(prefix + sql);
+        for (int i = 0; i < args.size(); i++) {
+            Object arg = args.get(i);
+            if (arg instanceof String[] array) {
+                ps.setArray(i + 1, connection.createArrayOf("text", array));
+            } else {
+                ps.setObject(i + 1, arg);
+            }
+        }
+        return ps;
+    }
+}
