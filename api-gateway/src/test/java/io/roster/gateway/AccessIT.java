@@ -13,6 +13,7 @@ import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
 import java.sql.PreparedStatement;
 import java.time.Instant;
@@ -417,11 +418,6 @@ class AccessIT {
     }
 
     static long count(String sql) {
-        return Tx.run(pool, c -> {
-            try (var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return Sql.count(pool, sql);
     }
 }

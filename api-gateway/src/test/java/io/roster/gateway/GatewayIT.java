@@ -13,6 +13,7 @@ import io.roster.persistence.Database;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
 import io.roster.testsupport.TopicReader;
 import java.sql.ResultSet;
@@ -173,12 +174,7 @@ class GatewayIT {
 
     static long count(String sql) {
         try (var pool = Database.pool(env.db(), "count")) {
-            return Tx.run(pool, c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            });
+            return Sql.count(pool, sql);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserInvited;
 import io.roster.contracts.serde.Json;
 import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.SimulatedCrash;
 import io.roster.testsupport.TestEnv;
 import io.roster.testsupport.TopicReader;
 import java.time.Duration;
@@ -33,12 +34,6 @@ class InviteFlowIT {
     static final String ADMIN = "flow-admin@example.com";
     static final String PASSWORD = "flow admin password";
 
-    /** The workers dying between the database commit and the offset commit. */
-    static final class SimulatedCrash extends Error {
-        SimulatedCrash() {
-            super("simulated crash after the database commit, before the offset commit");
-        }
-    }
 
     static Map<String, String> env(TestEnv test) {
         return test.env(Map.of("ROSTER_HTTP_PORT", "0", "ROSTER_WORKERS_HEALTH_PORT", "0",
@@ -103,7 +98,7 @@ class InviteFlowIT {
         AtomicBoolean crashed = new AtomicBoolean();
         try (RosterSystem system = RosterSystem.start(env(test), command -> {
             if (crashed.compareAndSet(false, true)) {
-                throw new SimulatedCrash();
+                throw new SimulatedCrash("after the database commit, before the offset commit");
             }
         })) {
             ApiClient admin = new ApiClient(system.apiUri()).login(ADMIN, PASSWORD);

@@ -19,6 +19,8 @@ import io.roster.persistence.Jobs;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import io.roster.platform.Settings;
+import io.roster.testsupport.Sql;
+import io.roster.testsupport.SimulatedCrash;
 import io.roster.testsupport.TestEnv;
 import io.roster.testsupport.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -48,12 +50,6 @@ import org.junit.jupiter.api.Test;
 /** The invite worker over a real broker and database: exactly-once rows and events across a crash, dead letters. */
 class InviteWorkerIT {
 
-    /** Stands for the process dying: an Error is not retried, and nothing after it commits offsets. */
-    static final class SimulatedCrash extends Error {
-        SimulatedCrash() {
-            super("simulated crash after the database commit, before the offset commit");
-        }
-    }
 
     static TestEnv env;
     static com.zaxxer.hikari.HikariDataSource pool;
@@ -105,7 +101,7 @@ class InviteWorkerIT {
         AtomicInteger applied = new AtomicInteger();
         Workers crashing = Workers.start(config(), command -> {
             if (applied.incrementAndGet() == 2) {
-                throw new SimulatedCrash();
+                throw new SimulatedCrash("after the database commit, before the offset commit");
             }
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> !crashing.allThreadsAlive());
@@ -202,12 +198,7 @@ class InviteWorkerIT {
     }
 
     static long count(String sql) {
-        return Tx.run(pool, c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return Sql.count(pool, sql);
     }
 
     static long committedOffsets() throws Exception {
