@@ -41,7 +41,8 @@ public final class Gateway implements AutoCloseable {
                 .deduceEnvironment(false)
                 .properties(Map.of(
                         "micronaut.server.host", config.host(),
-                        "micronaut.server.port", config.port()))
+                        "micronaut.server.port", config.port(),
+                        "micronaut.server.max-request-size", config.maxRequestBytes()))
                 .singletons(settings)
                 .start();
         try {

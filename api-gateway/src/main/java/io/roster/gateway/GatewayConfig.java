@@ -12,11 +12,14 @@ import java.time.Duration;
  * the first organization and its admin, created when the database has none; {@code ROSTER_MAX_TAGS_PER_ORG}
  * (default 500); {@code ROSTER_ORG_REQUESTS_PER_SECOND} (requests per organization and gateway instance, burst of
  * twice that, default 100); {@code ROSTER_LOGIN_FAILURES} and {@code ROSTER_LOGIN_FAILURE_WINDOW} (failed logins
- * of one account before it must wait, default 10 in PT15M).
+ * of one account before it must wait, default 10 in PT15M); {@code ROSTER_MAX_ROWS_PER_JOB} (default 1,000,000),
+ * {@code ROSTER_MAX_CONCURRENT_JOBS} (queued or running per organization, default 5), {@code ROSTER_MAX_REQUEST_MB}
+ * (largest request body, default 50).
  */
 public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRows, Duration sessionTtl,
                             String adminEmail, String adminPassword, String adminOrg, int maxTagsPerOrg,
-                            int orgRequestsPerSecond, int loginFailures, Duration loginFailureWindow) {
+                            int orgRequestsPerSecond, int loginFailures, Duration loginFailureWindow,
+                            int maxRowsPerJob, int maxConcurrentJobs, long maxRequestBytes) {
 
     public static GatewayConfig from(Settings settings) {
         String password = settings.string("ROSTER_ADMIN_PASSWORD", null);
@@ -36,6 +39,9 @@ public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRow
                 settings.integer("ROSTER_MAX_TAGS_PER_ORG", 500, 1, 100_000),
                 settings.integer("ROSTER_ORG_REQUESTS_PER_SECOND", 100, 1, 1_000_000),
                 settings.integer("ROSTER_LOGIN_FAILURES", 10, 1, 1000),
-                settings.duration("ROSTER_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15)));
+                settings.duration("ROSTER_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15)),
+                settings.integer("ROSTER_MAX_ROWS_PER_JOB", 1_000_000, 1, 100_000_000),
+                settings.integer("ROSTER_MAX_CONCURRENT_JOBS", 5, 1, 10_000),
+                settings.integer("ROSTER_MAX_REQUEST_MB", 50, 1, 100_000) * 1024L * 1024L);
     }
 }

@@ -17,13 +17,14 @@ import java.util.UUID;
 public final class Jobs {
 
     private static final String COLUMNS = "id, org_id, type, state, total, processed, succeeded, failed, chunk_count, "
-            + "chunks_done, created_by, idempotency_key, request_hash, created_at, submitted_at, started_at, finished_at";
+            + "chunks_done, created_by, idempotency_key, request_hash, created_at, submitted_at, started_at, finished_at, "
+            + "skipped, cancel_requested_at";
 
     /** A job as stored. */
     public record Job(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
                       int failed, int chunkCount, int chunksDone, UUID createdBy, String idempotencyKey,
                       byte[] requestHash, Instant createdAt, Instant submittedAt, Instant startedAt,
-                      Instant finishedAt) {
+                      Instant finishedAt, int skipped, Instant cancelRequestedAt) {
     }
 
     /** One bad row of a job. {@code field} may be null when the row as a whole is at fault. */
@@ -90,6 +91,76 @@ public final class Jobs {
     }
 
     /**
+     * Whether cancelling was requested for the job, read in the chunk's transaction after its claim: a chunk claimed
+     * after the request is skipped with {@link #skipChunk}.
+     */
+    public static boolean cancelRequested(Connection connection, UUID jobId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT cancel_requested_at IS NOT NULL FROM jobs WHERE id = ?")) {
+            ps.setObject(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Records a claimed chunk as skipped (its job was cancelled): none of its rows is applied. */
+    public static void skipChunk(Connection connection, UUID jobId, int chunkNo, int rows) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE job_chunks SET skipped = true WHERE job_id = ? AND chunk_no = ?")) {
+            ps.setObject(1, jobId);
+            ps.setInt(2, chunkNo);
+            ps.executeUpdate();
+        }
+        addToJob(connection, jobId, 0, 0, 0, rows);
+    }
+
+    /**
+     * Asks for a job to be cancelled. @return false when the job is finished already (or was cancelled before)
+     */
+    public static boolean requestCancel(Connection connection, UUID jobId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET cancel_requested_at = clock_timestamp(), "
+                + "state = CASE WHEN chunks_done = 0 AND submitted_at IS NULL THEN 'cancelled' ELSE state END "
+                + "WHERE id = ? AND state IN ('queued', 'running') AND cancel_requested_at IS NULL")) {
+            ps.setObject(1, jobId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** How many jobs of the organization are queued or running. */
+    public static int active(Connection connection, UUID orgId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT count(*) FROM jobs WHERE org_id = ? AND state IN ('queued', 'running')")) {
+            ps.setObject(1, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The organization's jobs, newest first, after the job {@code afterId} (keyset), at most {@code limit}. */
+    public static List<Job> list(Connection connection, UUID orgId, UUID afterId, int limit) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE org_id = ? "
+                + (afterId == null ? "" : "AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ?) ")
+                + "ORDER BY created_at DESC, id DESC LIMIT ?")) {
+            int i = 1;
+            ps.setObject(i++, orgId);
+            if (afterId != null) {
+                ps.setObject(i++, afterId);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(row(rs));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    /**
      * Records a claimed chunk's counts and adds them to the job, finishing the job with its last chunk. Call in
      * the transaction that claimed and applied the chunk.
      */
@@ -103,21 +174,29 @@ public final class Jobs {
             ps.setInt(4, chunkNo);
             ps.executeUpdate();
         }
+        addToJob(connection, jobId, succeeded + failed, succeeded, failed, 0);
+    }
+
+    /** Adds one chunk's counts to its job, finishing the job with its last chunk. */
+    private static void addToJob(Connection connection, UUID jobId, int processed, int succeeded, int failed,
+                                 int skipped) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET "
-                + "processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, "
+                + "processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, skipped = skipped + ?, "
                 + "chunks_done = chunks_done + 1, started_at = coalesce(started_at, clock_timestamp()), "
                 + "state = CASE WHEN chunks_done + 1 < chunk_count THEN 'running' "
+                + "             WHEN cancel_requested_at IS NOT NULL THEN 'cancelled' "
                 + "             WHEN failed + ? = 0 THEN 'succeeded' "
                 + "             WHEN succeeded + ? = 0 THEN 'failed' "
                 + "             ELSE 'partially_succeeded' END, "
                 + "finished_at = CASE WHEN chunks_done + 1 >= chunk_count THEN clock_timestamp() END "
                 + "WHERE id = ?")) {
-            ps.setInt(1, succeeded + failed);
+            ps.setInt(1, processed);
             ps.setInt(2, succeeded);
             ps.setInt(3, failed);
-            ps.setInt(4, failed);
-            ps.setInt(5, succeeded);
-            ps.setObject(6, jobId);
+            ps.setInt(4, skipped);
+            ps.setInt(5, failed);
+            ps.setInt(6, succeeded);
+            ps.setObject(7, jobId);
             if (ps.executeUpdate() != 1) {
                 throw new IllegalStateException("job " + jobId + " does not exist");
             }
@@ -142,16 +221,29 @@ public final class Jobs {
         }
     }
 
-    /** The first {@code limit} row errors in row order. */
+    /** Row errors in row order, after the error {@code afterId} (0 for the first page), at most {@code limit}. */
     public static List<RowError> errors(Connection connection, UUID jobId, int limit) throws SQLException {
-        List<RowError> errors = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT row_no, field, code, message FROM job_errors "
-                + "WHERE job_id = ? ORDER BY row_no, id LIMIT ?")) {
+        return errors(connection, jobId, 0, 0, limit).stream().map(PagedError::error).toList();
+    }
+
+    /** A row error with its position, for keyset pages. */
+    public record PagedError(long id, RowError error) {
+    }
+
+    /** Row errors in row order after the one at ({@code afterRow}, {@code afterId}); (0, 0) for the first page. */
+    public static List<PagedError> errors(Connection connection, UUID jobId, int afterRow, long afterId, int limit)
+            throws SQLException {
+        List<PagedError> errors = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, row_no, field, code, message FROM job_errors "
+                + "WHERE job_id = ? AND (row_no, id) > (?, ?) ORDER BY row_no, id LIMIT ?")) {
             ps.setObject(1, jobId);
-            ps.setInt(2, limit);
+            ps.setInt(2, afterRow);
+            ps.setLong(3, afterId);
+            ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    errors.add(new RowError(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    errors.add(new PagedError(rs.getLong(1),
+                            new RowError(rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5))));
                 }
             }
         }
@@ -160,15 +252,17 @@ public final class Jobs {
 
     private static Optional<Job> one(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Job(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                    JobType.valueOf(rs.getString(3)), JobState.valueOf(rs.getString(4)), rs.getInt(5), rs.getInt(6),
-                    rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getObject(11, UUID.class),
-                    rs.getString(12), rs.getBytes(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
-                    instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17))));
+            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
         }
+    }
+
+    private static Job row(ResultSet rs) throws SQLException {
+        return new Job(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                JobType.valueOf(rs.getString(3)), JobState.valueOf(rs.getString(4)), rs.getInt(5), rs.getInt(6),
+                rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getObject(11, UUID.class),
+                rs.getString(12), rs.getBytes(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
+                instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)), rs.getInt(18),
+                instant(rs.getTimestamp(19)));
     }
 
     static Instant instant(Timestamp timestamp) {

@@ -1,6 +1,10 @@
 package io.roster.gateway.jobs;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
@@ -22,7 +26,10 @@ import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** {@code GET /api/v1/jobs/{jobId}} and {@code GET /api/v1/jobs/{jobId}/errors}: a job's progress and bad rows. */
+/**
+ * {@code GET /api/v1/jobs/{jobId}}, {@code GET /api/v1/jobs/{jobId}/errors} (keyset pages in row order) and
+ * {@code DELETE /api/v1/jobs/{jobId}} (cancel): a job's progress and bad rows, for callers who may run its type.
+ */
 @Controller("/api/v1/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class JobController {
@@ -42,9 +49,9 @@ public class JobController {
     public record RowErrorView(int row, String field, String code, String message) {
     }
 
-    /** A page of row errors. */
+    /** A page of row errors, and the cursor of the next one (null on the last page). */
     @Serdeable
-    public record ErrorsPage(List<RowErrorView> items) {
+    public record ErrorsPage(List<RowErrorView> items, String nextCursor) {
     }
 
     @Get("/{jobId}")
@@ -54,11 +61,47 @@ public class JobController {
 
     @Get("/{jobId}/errors")
     public ErrorsPage errors(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId,
-                             @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit) {
+                             @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit,
+                             @Nullable @QueryValue String cursor) {
         visible(caller, jobId);
-        List<RowErrorView> items = Tx.run(dataSource, c -> Jobs.errors(c, jobId, limit)).stream()
-                .map(e -> new RowErrorView(e.rowNo(), e.field(), e.code(), e.message())).toList();
-        return new ErrorsPage(items);
+        int afterRow = 0;
+        long afterId = 0;
+        if (cursor != null) {
+            String[] parts = cursor.split("\\.", -1);
+            try {
+                afterRow = Integer.parseInt(parts[0]);
+                afterId = Long.parseLong(parts[1]);
+            } catch (RuntimeException e) {
+                throw ProblemException.invalid("cursor", "is not a cursor this API returned");
+            }
+        }
+        int fromRow = afterRow;
+        long fromId = afterId;
+        List<Jobs.PagedError> page = Tx.run(dataSource, c -> Jobs.errors(c, jobId, fromRow, fromId, limit + 1));
+        String next = null;
+        if (page.size() > limit) {
+            Jobs.PagedError last = page.get(limit - 1);
+            next = last.error().rowNo() + "." + last.id();
+            page = page.subList(0, limit);
+        }
+        return new ErrorsPage(page.stream().map(p -> new RowErrorView(p.error().rowNo(), p.error().field(),
+                p.error().code(), p.error().message())).toList(), next);
+    }
+
+    /**
+     * Cancels a job: chunks not yet applied are skipped, and the job, once every chunk is accounted for, is
+     * {@code cancelled} with its {@code skipped} count. 409 when the job has finished already.
+     */
+    @Delete("/{jobId}")
+    public HttpResponse<JobView> cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
+        visible(caller, jobId);
+        boolean accepted = Tx.run(dataSource, c -> Jobs.requestCancel(c, jobId));
+        Jobs.Job job = Tx.run(dataSource, c -> Jobs.find(c, jobId)).orElseThrow();
+        if (!accepted && job.state().terminal()) {
+            throw new ProblemException(HttpStatus.CONFLICT, "job-finished", "The job has finished",
+                    "Job " + jobId + " is " + job.state() + "; there is nothing left to cancel.", List.of(), null);
+        }
+        return HttpResponse.accepted().body(JobView.of(job, clock.instant()));
     }
 
     private Jobs.Job visible(Caller caller, UUID jobId) {

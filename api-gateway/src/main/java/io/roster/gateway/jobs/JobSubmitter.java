@@ -4,6 +4,7 @@ import io.roster.contracts.Keys;
 import io.roster.contracts.job.JobCommand;
 import io.roster.contracts.job.JobType;
 import io.roster.contracts.serde.Json;
+import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Jobs;
@@ -28,17 +29,20 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * Turns an accepted request into a job: the job row first, then its chunks on the job topic (acknowledged by
  * Kafka), then the mark that submission completed. An {@code Idempotency-Key} (scoped to the organization) makes a
  * retry with the same body return the same job, and re-send its chunks if the first attempt was cut off before
- * they were all acknowledged; the same key with another body is refused (422).
+ * they were all acknowledged; the same key with another body is refused (422). Limits: rows per job (413) and jobs
+ * queued or running per organization (429 with Retry-After), checked under a lock of the organization's row.
  */
 @Singleton
 public class JobSubmitter {
 
     private final DataSource dataSource;
     private final Producer<String, byte[]> producer;
+    private final GatewayConfig config;
 
-    public JobSubmitter(DataSource dataSource, Producer<String, byte[]> producer) {
+    public JobSubmitter(DataSource dataSource, Producer<String, byte[]> producer, GatewayConfig config) {
         this.dataSource = dataSource;
         this.producer = producer;
+        this.config = config;
     }
 
     /** The job and whether this request created it (false: an earlier request with the same key did). */
@@ -58,9 +62,23 @@ public class JobSubmitter {
         if (earlier.isPresent()) {
             return replay(earlier.get(), type, requestHash, topic, chunkCount, chunk);
         }
+        if (total > config.maxRowsPerJob()) {
+            throw ProblemException.tooLarge("rows", "at most " + config.maxRowsPerJob() + " rows per job; split the "
+                    + "input into several jobs");
+        }
         UUID jobId = UUID.randomUUID();
         try {
             Tx.run(dataSource, c -> {
+                try (java.sql.PreparedStatement lock = c.prepareStatement(
+                        "SELECT 1 FROM organizations WHERE id = ? FOR UPDATE")) {
+                    lock.setObject(1, orgId);
+                    lock.execute();
+                }
+                if (Jobs.active(c, orgId) >= config.maxConcurrentJobs()) {
+                    throw new ProblemException(io.micronaut.http.HttpStatus.TOO_MANY_REQUESTS, "too-many-jobs",
+                            "Too many jobs", "This organization already has " + config.maxConcurrentJobs()
+                            + " jobs queued or running; retry when one has finished.", List.of(), Duration.ofSeconds(5));
+                }
                 Jobs.insert(c, jobId, orgId, type, total, chunkCount, caller.userId(), idempotencyKey, requestHash);
                 return null;
             });

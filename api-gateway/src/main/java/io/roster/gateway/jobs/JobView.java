@@ -10,14 +10,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A job as the API shows it. {@code rate} is rows per second since the job started; {@code etaSeconds} the time
- * left at that rate (absent when not running).
+ * A job as the API shows it. {@code skipped} counts the rows of a cancelled job that were never applied;
+ * {@code rate} is rows per second since the job started; {@code etaSeconds} the time left at that rate (null when
+ * not running).
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
-                      int failed, Instant createdAt, Instant startedAt, Instant finishedAt, Double rate,
-                      Long etaSeconds) {
+                      int failed, int skipped, boolean cancelRequested, Instant createdAt, Instant startedAt,
+                      Instant finishedAt, Double rate, Long etaSeconds) {
 
     public static JobView of(Jobs.Job job, Instant now) {
         Double rate = null;
@@ -27,10 +28,11 @@ public record JobView(UUID id, UUID orgId, JobType type, JobState state, int tot
             double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
             rate = Math.round(job.processed() / seconds * 10) / 10.0;
             if (!job.state().terminal() && rate > 0) {
-                eta = (long) Math.ceil((job.total() - job.processed()) / rate);
+                eta = (long) Math.ceil((job.total() - job.processed() - job.skipped()) / rate);
             }
         }
         return new JobView(job.id(), job.orgId(), job.type(), job.state(), job.total(), job.processed(),
-                job.succeeded(), job.failed(), job.createdAt(), job.startedAt(), job.finishedAt(), rate, eta);
+                job.succeeded(), job.failed(), job.skipped(), job.cancelRequestedAt() != null, job.createdAt(),
+                job.startedAt(), job.finishedAt(), rate, eta);
     }
 }

@@ -41,6 +41,11 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
             title = "Method not allowed";
             detail = context.getRequest().getMethodName() + " is not allowed on " + context.getRequest().getPath();
             errors = List.of();
+        } else if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+            slug = "too-large";
+            title = "The request is too large";
+            detail = "The body is larger than this server accepts (ROSTER_MAX_REQUEST_MB).";
+            errors = List.of(new Problem.FieldError("body", "too large"));
         } else if (status == HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
             slug = "unsupported-media-type";
             title = "Unsupported media type";

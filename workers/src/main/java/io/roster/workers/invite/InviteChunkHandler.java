@@ -25,7 +25,8 @@ import javax.sql.DataSource;
 
 /**
  * Applies an invite chunk: validates every row, invites the good ones as pending users in the job's organization,
- * and records each bad row as a job error, all in one transaction with the claim of the chunk.
+ * and records each bad row as a job error, all in one transaction with the claim of the chunk. A chunk claimed
+ * after its job was cancelled is skipped whole and counted as skipped.
  *
  * <p>Produces, through the outbox, one {@code roster.user.invited} event and one snapshot per invited user.
  * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
@@ -60,6 +61,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
     private boolean applyIn(Connection connection, InviteChunk chunk) throws SQLException {
         if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size())) {
             return false;
+        }
+        if (Jobs.cancelRequested(connection, chunk.jobId())) {
+            Jobs.skipChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size());
+            return true;
         }
         Organizations.Org org = Organizations.find(connection, chunk.orgId())
                 .orElseThrow(() -> new FatalRecordException("organization " + chunk.orgId() + " does not exist", null));
