@@ -41,7 +41,7 @@ class JsonContractsTest {
     @Test
     void jobCommandCarriesItsKind() {
         InviteChunk chunk = new InviteChunk(UUID.randomUUID(), UUID.randomUUID(), 2, 5, UUID.randomUUID(), "test",
-                List.of(new InviteRow(1, "a@b.c", "A", "B", "User", null, List.of(), null)));
+                List.of(new InviteRow(1, "a@b.c", "A", "B", "User", null, List.of(), null)), null);
         byte[] bytes = Json.write(chunk);
         assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"kind\":\"invite\""));
         assertInstanceOf(InviteChunk.class, Json.read(bytes, JobCommand.class));

@@ -18,14 +18,21 @@ public final class Jobs {
 
     private static final String COLUMNS = "id, org_id, type, state, total, processed, succeeded, failed, chunk_count, "
             + "chunks_done, created_by, idempotency_key, request_hash, created_at, submitted_at, started_at, finished_at, "
-            + "skipped, cancel_requested_at";
+            + "skipped, cancel_requested_at, failure_reason";
 
     /** A job as stored. */
     public record Job(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
                       int failed, int chunkCount, int chunksDone, UUID createdBy, String idempotencyKey,
                       byte[] requestHash, Instant createdAt, Instant submittedAt, Instant startedAt,
-                      Instant finishedAt, int skipped, Instant cancelRequestedAt) {
+                      Instant finishedAt, int skipped, Instant cancelRequestedAt, String failureReason) {
     }
+
+    /** The chunk count of a streamed job until its upload ends: no chunk completes it before then. */
+    public static final int CHUNKS_UNKNOWN = Integer.MAX_VALUE;
+
+    /** The state a job reaches with its last chunk, from the counts in the row being updated. */
+    private static final String FINAL_STATE = "CASE WHEN cancel_requested_at IS NOT NULL THEN 'cancelled' "
+            + "WHEN failed = 0 THEN 'succeeded' WHEN succeeded = 0 THEN 'failed' ELSE 'partially_succeeded' END";
 
     /** One bad row of a job. {@code field} may be null when the row as a whole is at fault. */
     public record RowError(int rowNo, String field, String code, String message) {
@@ -262,7 +269,41 @@ public final class Jobs {
                 rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getObject(11, UUID.class),
                 rs.getString(12), rs.getBytes(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)), rs.getInt(18),
-                instant(rs.getTimestamp(19)));
+                instant(rs.getTimestamp(19)), rs.getString(20));
+    }
+
+    /**
+     * Sets the row and chunk counts of a streamed job, known when its upload ends (by the gateway, and by the worker
+     * that applies the last chunk, whichever comes first); finishes the job if every chunk is applied already.
+     */
+    public static void setCounts(Connection connection, UUID jobId, int total, int chunkCount) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET total = ?, chunk_count = ?, "
+                + "state = CASE WHEN chunks_done >= ? THEN " + FINAL_STATE + " ELSE state END, "
+                + "finished_at = CASE WHEN chunks_done >= ? THEN clock_timestamp() ELSE finished_at END "
+                + "WHERE id = ? AND chunk_count = " + CHUNKS_UNKNOWN)) {
+            ps.setInt(1, total);
+            ps.setInt(2, chunkCount);
+            ps.setInt(3, chunkCount);
+            ps.setInt(4, chunkCount);
+            ps.setObject(5, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Fails the jobs whose submission was cut off: created before {@code cutoff}, never marked submitted, nothing
+     * applied. Their chunks, if any were sent, were in a Kafka transaction that is aborted by now.
+     *
+     * @return how many jobs were failed
+     */
+    public static int failInterruptedSubmissions(Connection connection, Instant cutoff) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET state = 'failed', "
+                + "finished_at = clock_timestamp(), failure_reason = 'The upload was cut off before every row was "
+                + "queued; nothing was applied. Submit it again.' WHERE state = 'queued' AND submitted_at IS NULL "
+                + "AND chunks_done = 0 AND created_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(cutoff));
+            return ps.executeUpdate();
+        }
     }
 
     static Instant instant(Timestamp timestamp) {

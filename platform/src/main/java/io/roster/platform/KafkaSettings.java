@@ -43,6 +43,17 @@ public record KafkaSettings(String bootstrapServers, Topics topics, int partitio
         return props;
     }
 
+    /**
+     * A transactional producer: what it sends in one transaction becomes visible to read_committed consumers all at
+     * once, or never (on abort, or when the sender dies and the transaction times out after 15 minutes).
+     */
+    public Map<String, Object> transactionalProducer(String clientId, String transactionalId) {
+        Map<String, Object> props = producer(clientId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15 * 60 * 1000);
+        return props;
+    }
+
     /** Consumer: manual offset commits after the database commit, read_committed; String keys, raw values. */
     public Map<String, Object> consumer(String groupId, String clientId) {
         Map<String, Object> props = common(clientId);

@@ -2,6 +2,8 @@ package io.roster.workers;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.roster.persistence.Database;
+import io.roster.persistence.Jobs;
+import io.roster.persistence.Tx;
 import io.roster.platform.HealthServer;
 import io.roster.platform.TopicProvisioner;
 import io.roster.workers.invite.InviteChunkHandler;
@@ -42,6 +44,7 @@ public final class Workers implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final OutboxRelay relay;
     private final HealthServer health;
+    private java.util.concurrent.ScheduledExecutorService sweeper;
 
     private Workers(WorkersConfig config, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         String instance = "roster-workers-" + UUID.randomUUID().toString().substring(0, 8);
@@ -67,6 +70,8 @@ public final class Workers implements AutoCloseable {
             threads.add(start(statuses, instance + "-status"));
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
+            sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, instance + "-sweeper"));
+            sweeper.scheduleWithFixedDelay(() -> sweep(config), 5, 30, java.util.concurrent.TimeUnit.SECONDS);
             health = HealthServer.start("0.0.0.0", config.healthPort(),
                     () -> !pool.isClosed() && threads.stream().allMatch(Thread::isAlive)
                             && consumers.stream().allMatch(ConsumerLoop::healthy));
@@ -75,6 +80,19 @@ public final class Workers implements AutoCloseable {
             throw e;
         }
         LOG.info("Workers started: {} job threads, health on :{}", config.threads(), health.port());
+    }
+
+    /** Fails the jobs whose upload was cut off before every chunk was queued (nothing of them was applied). */
+    private void sweep(WorkersConfig config) {
+        try {
+            int failed = Tx.run(pool, c -> Jobs.failInterruptedSubmissions(c,
+                    java.time.Instant.now().minus(config.submissionTimeout())));
+            if (failed > 0) {
+                LOG.warn("Failed {} jobs whose upload was cut off", failed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not sweep interrupted submissions: {}", e.toString());
+        }
     }
 
     public static Workers start(WorkersConfig config) {
@@ -106,6 +124,7 @@ public final class Workers implements AutoCloseable {
     public void close() {
         consumers.forEach(ConsumerLoop::stop);
         relay.stop();
+        sweeper.shutdownNow();
         for (Thread thread : threads) {
             try {
                 thread.join(30_000);

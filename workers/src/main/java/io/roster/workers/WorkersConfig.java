@@ -9,10 +9,11 @@ import java.time.Duration;
  * Everything the workers read at start-up, validated. Environment, beside the Kafka and database settings:
  * {@code ROSTER_WORKER_THREADS} (consumer threads, default 2), {@code ROSTER_OUTBOX_BATCH} (entries per relay
  * round, default 2000), {@code ROSTER_OUTBOX_IDLE} (pause of an idle relay, default PT0.05S),
- * {@code ROSTER_WORKERS_HEALTH_PORT} (default 8081; 0 for any free port).
+ * {@code ROSTER_WORKERS_HEALTH_PORT} (default 8081; 0 for any free port), {@code ROSTER_SUBMISSION_TIMEOUT} (after
+ * which a job whose upload never completed is failed, default PT20M: longer than a Kafka transaction may stay open).
  */
 public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int outboxBatch, Duration outboxIdle,
-                            int healthPort) {
+                            int healthPort, Duration submissionTimeout) {
 
     public static WorkersConfig from(Settings settings) {
         return new WorkersConfig(
@@ -21,6 +22,7 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                 settings.integer("ROSTER_WORKER_THREADS", 2, 1, 64),
                 settings.integer("ROSTER_OUTBOX_BATCH", 2000, 1, 100_000),
                 settings.duration("ROSTER_OUTBOX_IDLE", Duration.ofMillis(50)),
-                settings.integer("ROSTER_WORKERS_HEALTH_PORT", 8081, 0, 65535));
+                settings.integer("ROSTER_WORKERS_HEALTH_PORT", 8081, 0, 65535),
+                settings.duration("ROSTER_SUBMISSION_TIMEOUT", Duration.ofMinutes(20)));
     }
 }

@@ -17,6 +17,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.jobs.JobView;
 import jakarta.validation.Valid;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.util.UUID;
@@ -37,12 +38,25 @@ public class InviteController {
         this.clock = clock;
     }
 
+    /** A CSV import, read as it streams in: a header row, then one user per line. */
+    @Post("/invite")
+    @Consumes("text/csv")
+    public HttpResponse<JobView> importCsv(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
+                                           @Body InputStream body,
+                                           @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+        // the body as a stream, read as it arrives on this blocking thread: never held whole
+        return accepted(invites.submitCsv(caller, orgId, body, idempotencyKey));
+    }
+
     @Post("/invite")
     @Consumes(MediaType.APPLICATION_JSON)
     public HttpResponse<JobView> invite(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                         @Body @Valid InviteRequest request,
                                         @Nullable @Header("Idempotency-Key") String idempotencyKey) {
-        var submission = invites.submit(caller, orgId, request, idempotencyKey);
+        return accepted(invites.submit(caller, orgId, request, idempotencyKey));
+    }
+
+    private HttpResponse<JobView> accepted(io.roster.gateway.jobs.JobSubmitter.Submission submission) {
         return HttpResponse.<JobView>status(HttpStatus.ACCEPTED)
                 .header(HttpHeaders.LOCATION, URI.create("/api/v1/jobs/" + submission.job().id()).toString())
                 .body(JobView.of(submission.job(), clock.instant()));

@@ -1,10 +1,7 @@
 package io.roster.gateway.invite;
 
 import io.roster.contracts.Topics;
-import io.roster.contracts.job.InviteChunk;
-import io.roster.contracts.job.InviteRow;
 import io.roster.contracts.job.JobType;
-import io.roster.contracts.serde.Json;
 import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.jobs.JobSubmitter;
@@ -12,16 +9,14 @@ import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import jakarta.inject.Singleton;
-import io.roster.contracts.user.Emails;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.List;
+import java.io.InputStream;
+import java.util.Iterator;
 import java.util.UUID;
 
 /**
  * Checks that the caller may invite into the organization and that the request is within limits, numbers the
- * rows, and submits the invite job in chunks of {@code ROSTER_CHUNK_SIZE} rows on {@code roster.invites.v1}.
+ * rows, and submits the invite job in chunks of {@code ROSTER_CHUNK_SIZE} rows on {@code roster.invites.v1}, from a
+ * JSON body or from a CSV body streamed as it arrives.
  */
 @Singleton
 public class InviteService {
@@ -38,26 +33,29 @@ public class InviteService {
         this.config = config;
     }
 
+    /** An invite from a JSON body (at most {@code ROSTER_MAX_JSON_ROWS} users). */
     public JobSubmitter.Submission submit(Caller caller, UUID orgId, InviteRequest request, String idempotencyKey) {
         access.require(caller, orgId, Permission.invite);
         if (request.users().size() > config.maxJsonRows()) {
             throw ProblemException.tooLarge("users", "at most " + config.maxJsonRows()
                     + " users per JSON request; send larger imports as text/csv");
         }
-        List<InviteRow> rows = new ArrayList<>(request.users().size());
-        Map<String, Integer> firstRowOf = new HashMap<>();
-        for (int i = 0; i < request.users().size(); i++) {
-            InviteRequest.InviteUser u = request.users().get(i);
-            String email = Emails.normalize(u.email());
-            Integer first = email == null ? null : firstRowOf.putIfAbsent(email, i + 1);
-            rows.add(new InviteRow(i + 1, u.email(), u.firstName(), u.lastName(), u.role(), u.location(), u.tags(),
-                    first));
-        }
-        int chunkSize = config.chunkSize();
-        int chunkCount = JobSubmitter.chunks(rows.size(), chunkSize);
-        byte[] hash = JobSubmitter.hash(Json.write(rows));
-        return submitter.submit(caller, orgId, JobType.invite, idempotencyKey, hash, topics.invites(), rows.size(),
-                chunkCount, (jobId, n) -> new InviteChunk(jobId, orgId, n, chunkCount, caller.userId(), caller.client(),
-                        JobSubmitter.slice(rows, chunkSize, n)));
+        Iterator<InviteChunkSource.RowFields> rows = request.users().stream()
+                .map(u -> new InviteChunkSource.RowFields(u.email(), u.firstName(), u.lastName(), u.role(),
+                        u.location(), u.tags()))
+                .iterator();
+        return submit(caller, orgId, rows, idempotencyKey);
+    }
+
+    /** An import from a CSV body, read as it streams in. */
+    public JobSubmitter.Submission submitCsv(Caller caller, UUID orgId, InputStream body, String idempotencyKey) {
+        access.require(caller, orgId, Permission.invite);
+        return submit(caller, orgId, new CsvInviteRows(body), idempotencyKey);
+    }
+
+    private JobSubmitter.Submission submit(Caller caller, UUID orgId, Iterator<InviteChunkSource.RowFields> rows,
+                                           String idempotencyKey) {
+        return submitter.submit(caller, orgId, JobType.invite, idempotencyKey, topics.invites(),
+                new InviteChunkSource(rows, config.chunkSize(), orgId, caller.userId(), caller.client()));
     }
 }

@@ -1,5 +1,6 @@
 package io.roster.gateway.jobs;
 
+import io.micronaut.http.HttpStatus;
 import io.roster.contracts.Keys;
 import io.roster.contracts.job.JobCommand;
 import io.roster.contracts.job.JobType;
@@ -11,37 +12,38 @@ import io.roster.persistence.Jobs;
 import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
 import java.security.MessageDigest;
+import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 
 /**
- * Turns an accepted request into a job: the job row first, then its chunks on the job topic (acknowledged by
- * Kafka), then the mark that submission completed. An {@code Idempotency-Key} (scoped to the organization) makes a
- * retry with the same body return the same job, and re-send its chunks if the first attempt was cut off before
- * they were all acknowledged; the same key with another body is refused (422). Limits: rows per job (413) and jobs
- * queued or running per organization (429 with Retry-After), checked under a lock of the organization's row.
+ * Turns an accepted request into a job. The job row is written first; then the input is read a chunk at a time and
+ * every chunk sent in one Kafka transaction, committed only when the whole input has been read and checked; then
+ * the job is marked submitted with its counts. Bad input, a limit passed or a failure on the way aborts the
+ * transaction and removes the job: nothing was applied. A gateway that dies mid-upload leaves a job without its
+ * chunks, which the workers fail after {@code ROSTER_SUBMISSION_TIMEOUT} with the reason.
+ *
+ * <p>An {@code Idempotency-Key} (scoped to the organization) makes a retry with the same body return the same job,
+ * re-sending its chunks if the first attempt was cut off before it finished; the same key with another body is
+ * refused (422). Limits: rows per job (413) and jobs queued or running per organization (429 with Retry-After),
+ * checked under a lock of the organization's row.
  */
 @Singleton
 public class JobSubmitter {
 
     private final DataSource dataSource;
-    private final Producer<String, byte[]> producer;
+    private final ChunkProducers producers;
     private final GatewayConfig config;
 
-    public JobSubmitter(DataSource dataSource, Producer<String, byte[]> producer, GatewayConfig config) {
+    public JobSubmitter(DataSource dataSource, ChunkProducers producers, GatewayConfig config) {
         this.dataSource = dataSource;
-        this.producer = producer;
+        this.producers = producers;
         this.config = config;
     }
 
@@ -49,89 +51,146 @@ public class JobSubmitter {
     public record Submission(Jobs.Job job, boolean created) {
     }
 
-    /**
-     * @param requestHash the SHA-256 of the request's canonical form, compared for idempotency
-     * @param chunk       builds chunk {@code n} of {@code chunkCount} for the job id
-     */
-    public Submission submit(Caller caller, UUID orgId, JobType type, String idempotencyKey, byte[] requestHash,
-                             String topic, int total, int chunkCount, ChunkFactory chunk) {
+    public Submission submit(Caller caller, UUID orgId, JobType type, String idempotencyKey, String topic,
+                             ChunkSource source) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ProblemException.invalid("Idempotency-Key", "must be 1 to 200 characters");
         }
         Optional<Jobs.Job> earlier = idempotencyKey == null ? Optional.empty() : findByKey(orgId, idempotencyKey);
         if (earlier.isPresent()) {
-            return replay(earlier.get(), type, requestHash, topic, chunkCount, chunk);
-        }
-        if (total > config.maxRowsPerJob()) {
-            throw ProblemException.tooLarge("rows", "at most " + config.maxRowsPerJob() + " rows per job; split the "
-                    + "input into several jobs");
+            return replay(earlier.get(), type, topic, source);
         }
         UUID jobId = UUID.randomUUID();
         try {
             Tx.run(dataSource, c -> {
-                try (java.sql.PreparedStatement lock = c.prepareStatement(
-                        "SELECT 1 FROM organizations WHERE id = ? FOR UPDATE")) {
+                try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ? FOR UPDATE")) {
                     lock.setObject(1, orgId);
                     lock.execute();
                 }
                 if (Jobs.active(c, orgId) >= config.maxConcurrentJobs()) {
-                    throw new ProblemException(io.micronaut.http.HttpStatus.TOO_MANY_REQUESTS, "too-many-jobs",
-                            "Too many jobs", "This organization already has " + config.maxConcurrentJobs()
-                            + " jobs queued or running; retry when one has finished.", List.of(), Duration.ofSeconds(5));
+                    throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-jobs", "Too many jobs",
+                            "This organization already has " + config.maxConcurrentJobs() + " jobs queued or running; "
+                                    + "retry when one has finished.", List.of(), Duration.ofSeconds(5));
                 }
-                Jobs.insert(c, jobId, orgId, type, total, chunkCount, caller.userId(), idempotencyKey, requestHash);
+                Jobs.insert(c, jobId, orgId, type, 0, Jobs.CHUNKS_UNKNOWN, caller.userId(), idempotencyKey, null);
                 return null;
             });
         } catch (Tx.DataAccessException e) {
             if ("23505".equals(e.sqlState()) && idempotencyKey != null) {
                 // a concurrent request with the same key won the race: answer as its retry
-                return replay(findByKey(orgId, idempotencyKey).orElseThrow(), type, requestHash, topic, chunkCount, chunk);
+                return replay(findByKey(orgId, idempotencyKey).orElseThrow(), type, topic, source);
             }
             throw e;
         }
-        send(jobId, topic, chunkCount, chunk);
+        try {
+            send(jobId, topic, source, null);
+        } catch (RuntimeException e) {
+            delete(jobId);
+            throw e;
+        }
+        finish(jobId, source);
         return new Submission(job(jobId), true);
     }
 
-    /** Builds one chunk of a job. */
-    @FunctionalInterface
-    public interface ChunkFactory {
-        JobCommand chunk(UUID jobId, int chunkNo);
-    }
-
-    private Submission replay(Jobs.Job job, JobType type, byte[] requestHash, String topic, int chunkCount,
-                              ChunkFactory chunk) {
-        if (job.type() != type || !MessageDigest.isEqual(job.requestHash(), requestHash)) {
-            throw ProblemException.unprocessable("idempotency-key-reused", "Idempotency-Key",
-                    "this Idempotency-Key was used for a different request (job " + job.id() + ")");
+    private Submission replay(Jobs.Job job, JobType type, String topic, ChunkSource source) {
+        if (job.type() != type) {
+            throw reused(job);
         }
-        if (job.submittedAt() == null) {
-            send(job.id(), topic, chunkCount, chunk);
+        if (job.submittedAt() != null) {
+            while (source.next(job.id()) != null) {
+                // read the body only to compare it with the first one
+            }
+            if (!MessageDigest.isEqual(job.requestHash(), source.hash())) {
+                throw reused(job);
+            }
+            return new Submission(job(job.id()), false);
         }
+        // the first attempt was cut off before its chunks were committed: send them again, if the body is the same
+        send(job.id(), topic, source, job.requestHash());
+        finish(job.id(), source);
         return new Submission(job(job.id()), false);
     }
 
-    private void send(UUID jobId, String topic, int chunkCount, ChunkFactory chunk) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(chunkCount);
-        for (int n = 0; n < chunkCount; n++) {
-            acks.add(producer.send(new ProducerRecord<>(topic, Keys.chunk(jobId, n), Json.write(chunk.chunk(jobId, n)))));
-        }
+    /** Sends every chunk of the source in one transaction; with {@code expectedHash}, commits only on a match. */
+    private void send(UUID jobId, String topic, ChunkSource source, byte[] expectedHash) {
+        Producer<String, byte[]> producer;
         try {
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(60, TimeUnit.SECONDS);
-            }
+            producer = producers.borrow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("Interrupted while queueing job " + jobId
-                    + "; retry with the same Idempotency-Key.", Duration.ofSeconds(1));
-        } catch (ExecutionException | TimeoutException e) {
+            throw ProblemException.unavailable("Interrupted; retry with the same Idempotency-Key.", Duration.ofSeconds(1));
+        }
+        boolean usable = true;
+        try {
+            producer.beginTransaction();
+            JobCommand chunk;
+            while ((chunk = source.next(jobId)) != null) {
+                if (source.rows() > config.maxRowsPerJob()) {
+                    throw ProblemException.tooLarge("rows", "at most " + config.maxRowsPerJob() + " rows per job; "
+                            + "split the input into several jobs");
+                }
+                producer.send(new ProducerRecord<>(topic, Keys.chunk(jobId, chunk.chunkNo()), Json.write(chunk)));
+            }
+            if (source.rows() == 0) {
+                throw ProblemException.invalid("users", "the input holds no rows");
+            }
+            if (expectedHash != null && !MessageDigest.isEqual(expectedHash, source.hash())) {
+                throw reused(job(jobId));
+            }
+            producer.commitTransaction();
+        } catch (ProblemException e) {
+            usable = abort(producer);
+            throw e;
+        } catch (KafkaException e) {
+            usable = abort(producer);
             throw ProblemException.unavailable("Job " + jobId + " could not be queued; retry with the same "
                     + "Idempotency-Key.", Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            usable = abort(producer);
+            throw e;
+        } finally {
+            if (usable) {
+                producers.release(producer);
+            } else {
+                producers.discard(producer);
+            }
         }
+    }
+
+    private static boolean abort(Producer<String, byte[]> producer) {
+        try {
+            producer.abortTransaction();
+            return true;
+        } catch (KafkaException e) {
+            return false;
+        }
+    }
+
+    private void finish(UUID jobId, ChunkSource source) {
         Tx.run(dataSource, c -> {
+            Jobs.setCounts(c, jobId, source.rows(), source.chunks());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET request_hash = ? WHERE id = ?")) {
+                ps.setBytes(1, source.hash());
+                ps.setObject(2, jobId);
+                ps.executeUpdate();
+            }
             Jobs.markSubmitted(c, jobId);
             return null;
         });
+    }
+
+    private void delete(UUID jobId) {
+        Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE id = ? AND chunks_done = 0")) {
+                ps.setObject(1, jobId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static ProblemException reused(Jobs.Job job) {
+        return ProblemException.unprocessable("idempotency-key-reused", "Idempotency-Key",
+                "this Idempotency-Key was used for a different request (job " + job.id() + ")");
     }
 
     private Optional<Jobs.Job> findByKey(UUID orgId, String key) {
@@ -140,23 +199,5 @@ public class JobSubmitter {
 
     private Jobs.Job job(UUID id) {
         return Tx.run(dataSource, c -> Jobs.find(c, id)).orElseThrow();
-    }
-
-    /** SHA-256 of {@code canonical}, the request re-serialized in one fixed form. */
-    public static byte[] hash(byte[] canonical) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(canonical);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Rows {@code chunkNo * chunkSize} up to the next chunk's first. */
-    public static <T> List<T> slice(List<T> rows, int chunkSize, int chunkNo) {
-        return rows.subList(chunkNo * chunkSize, Math.min(rows.size(), (chunkNo + 1) * chunkSize));
-    }
-
-    public static int chunks(int rows, int chunkSize) {
-        return (rows + chunkSize - 1) / chunkSize;
     }
 }

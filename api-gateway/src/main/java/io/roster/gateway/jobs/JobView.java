@@ -18,7 +18,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
                       int failed, int skipped, boolean cancelRequested, Instant createdAt, Instant startedAt,
-                      Instant finishedAt, Double rate, Long etaSeconds) {
+                      Instant finishedAt, Double rate, Long etaSeconds, String failureReason) {
 
     public static JobView of(Jobs.Job job, Instant now) {
         Double rate = null;
@@ -27,12 +27,12 @@ public record JobView(UUID id, UUID orgId, JobType type, JobState state, int tot
             Instant end = job.finishedAt() != null ? job.finishedAt() : now;
             double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
             rate = Math.round(job.processed() / seconds * 10) / 10.0;
-            if (!job.state().terminal() && rate > 0) {
+            if (!job.state().terminal() && rate > 0 && job.chunkCount() != Jobs.CHUNKS_UNKNOWN) {
                 eta = (long) Math.ceil((job.total() - job.processed() - job.skipped()) / rate);
             }
         }
         return new JobView(job.id(), job.orgId(), job.type(), job.state(), job.total(), job.processed(),
                 job.succeeded(), job.failed(), job.skipped(), job.cancelRequestedAt() != null, job.createdAt(),
-                job.startedAt(), job.finishedAt(), rate, eta);
+                job.startedAt(), job.finishedAt(), rate, eta, job.failureReason());
     }
 }

@@ -4,9 +4,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A chunk of an invite or import job: rows as submitted, validated by the worker. */
+/**
+ * A chunk of an invite or import job: rows as submitted, validated by the worker.
+ *
+ * @param chunkCount the job's number of chunks, or -1 while a streamed upload is still being read
+ * @param jobTotal   on the last chunk of a streamed upload, the job's row count (with {@code chunkCount}); else null
+ */
 public record InviteChunk(UUID jobId, UUID orgId, int chunkNo, int chunkCount, UUID requestedBy, String client,
-                          List<InviteRow> rows) implements JobCommand {
+                          List<InviteRow> rows, Integer jobTotal) implements JobCommand {
     public InviteChunk {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(orgId, "orgId");

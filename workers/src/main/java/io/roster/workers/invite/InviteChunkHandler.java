@@ -62,6 +62,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
         if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size())) {
             return false;
         }
+        if (chunk.jobTotal() != null) {
+            // the last chunk of an upload knows the job's counts, should the gateway not have recorded them
+            Jobs.setCounts(connection, chunk.jobId(), chunk.jobTotal(), chunk.chunkCount());
+        }
         if (Jobs.cancelRequested(connection, chunk.jobId())) {
             Jobs.skipChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size());
             return true;

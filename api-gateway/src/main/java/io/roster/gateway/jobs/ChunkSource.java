@@ -1,0 +1,23 @@
+package io.roster.gateway.jobs;
+
+import io.roster.contracts.job.JobCommand;
+import java.util.UUID;
+
+/**
+ * A job's input, read once, a chunk at a time (a streamed upload is never held whole). Bad input throws a
+ * {@link io.roster.gateway.problem.ProblemException}; the submission then sends nothing and keeps no job.
+ */
+public interface ChunkSource {
+
+    /** The next chunk of job {@code jobId}, or null at the end; the last chunk carries the job's counts. */
+    JobCommand next(UUID jobId);
+
+    /** Rows read; the job's total once {@link #next} returned null. */
+    int rows();
+
+    /** Chunks read. */
+    int chunks();
+
+    /** SHA-256 of the rows in their canonical form, once {@link #next} returned null: compared for idempotency. */
+    byte[] hash();
+}
