@@ -148,8 +148,9 @@ class InviteFlowIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, byte[]> record : reader.readToEnd()) {
                     UserChangeEvent event = Json.read(record.value(), UserChangeEvent.class);
-                    assertEquals(UserChangeEvent.INVITED, event.type());
-                    UserInvited data = (UserInvited) event.data();
+                    if (!(event.data() instanceof UserInvited data)) {
+                        continue; // logins in these tests also change statuses
+                    }
                     assertEquals(record.key(), data.userId().toString());
                     ids.computeIfAbsent(data.userId(), u -> new HashSet<>()).add(event.id());
                 }
