@@ -7,7 +7,10 @@ import io.roster.persistence.Tx;
 import io.roster.platform.HealthServer;
 import io.roster.platform.TopicProvisioner;
 import io.roster.workers.invite.InviteChunkHandler;
+import io.roster.contracts.event.MailMessage;
 import io.roster.contracts.event.StatusChanged;
+import io.roster.workers.mail.MailSender;
+import io.roster.workers.mail.Mailer;
 import io.roster.contracts.job.JobCommand;
 import io.roster.workers.consume.ConsumerLoop;
 import io.roster.workers.consume.DeadLetters;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The workers app: job consumers (one per thread, one consumer group shared with every other worker instance)
  * and the outbox relay, over one connection pool and one producer.
  *
- * <p>Consumes {@code roster.invites.v1} (job chunks) and {@code roster.user-status.v1} (status transitions);
+ * <p>Consumes {@code roster.invites.v1} (job chunks), {@code roster.user-status.v1} (status transitions) and
+ * {@code roster.mail.v1} (mails, sent over SMTP or written to a mailbox folder);
  * produces {@code roster.user-changes.v1}, {@code roster.users.v1} (through
  * the outbox) and {@code roster.dlq.v1}. Start as many instances as the job topics have partitions.
  */
@@ -37,6 +41,7 @@ public final class Workers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
     public static final String GROUP_ID = "roster-workers";
     public static final String STATUS_GROUP_ID = "roster-workers-status";
+    public static final String MAIL_GROUP_ID = "roster-mailer";
 
     private final HikariDataSource pool;
     private final Producer<String, byte[]> producer;
@@ -54,7 +59,8 @@ public final class Workers implements AutoCloseable {
             TopicProvisioner.ensureTopics(config.kafka());
             producer = new KafkaProducer<>(config.kafka().producer(instance));
             DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
-            JobDispatcher jobs = new JobDispatcher(new InviteChunkHandler(pool, Clock.systemUTC()));
+            JobDispatcher jobs = new JobDispatcher(new InviteChunkHandler(pool, Clock.systemUTC(),
+                    config.invitationTtl(), config.publicUrl()));
             for (int i = 0; i < config.threads(); i++) {
                 ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
                         new KafkaConsumer<>(config.kafka().consumer(GROUP_ID, instance + "-" + i)),
@@ -68,6 +74,12 @@ public final class Workers implements AutoCloseable {
                     new StatusChangeHandler(pool), deadLetters, ConsumerLoop.AfterApply.none());
             consumers.add(statuses);
             threads.add(start(statuses, instance + "-status"));
+            ConsumerLoop<MailMessage> mails = new ConsumerLoop<>(
+                    new KafkaConsumer<>(config.kafka().consumer(MAIL_GROUP_ID, instance + "-mail")),
+                    List.of(config.kafka().topics().mail()), MailMessage.class,
+                    new Mailer(pool, MailSender.from(config)), deadLetters, ConsumerLoop.AfterApply.none());
+            consumers.add(mails);
+            threads.add(start(mails, instance + "-mail"));
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
             sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, instance + "-sweeper"));

@@ -10,10 +10,15 @@ import java.time.Duration;
  * {@code ROSTER_WORKER_THREADS} (consumer threads, default 2), {@code ROSTER_OUTBOX_BATCH} (entries per relay
  * round, default 2000), {@code ROSTER_OUTBOX_IDLE} (pause of an idle relay, default PT0.05S),
  * {@code ROSTER_WORKERS_HEALTH_PORT} (default 8081; 0 for any free port), {@code ROSTER_SUBMISSION_TIMEOUT} (after
- * which a job whose upload never completed is failed, default PT20M: longer than a Kafka transaction may stay open).
+ * which a job whose upload never completed is failed, default PT20M: longer than a Kafka transaction may stay open),
+ * {@code ROSTER_PUBLIC_URL} (where invitation links point, default http://localhost:8080),
+ * {@code ROSTER_INVITATION_TTL} (default P30D), {@code ROSTER_SMTP_HOST}, {@code ROSTER_SMTP_PORT} (default 25) and
+ * {@code ROSTER_SMTP_FROM}: without a host, mails are written to {@code ROSTER_MAILBOX_DIR} (default
+ * {@code $ROSTER_DATA_DIR/mailbox}) and their links logged.
  */
 public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int outboxBatch, Duration outboxIdle,
-                            int healthPort, Duration submissionTimeout) {
+                            int healthPort, Duration submissionTimeout, String publicUrl, Duration invitationTtl,
+                            String smtpHost, int smtpPort, String smtpFrom, String mailboxDir) {
 
     public static WorkersConfig from(Settings settings) {
         return new WorkersConfig(
@@ -23,6 +28,13 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                 settings.integer("ROSTER_OUTBOX_BATCH", 2000, 1, 100_000),
                 settings.duration("ROSTER_OUTBOX_IDLE", Duration.ofMillis(50)),
                 settings.integer("ROSTER_WORKERS_HEALTH_PORT", 8081, 0, 65535),
-                settings.duration("ROSTER_SUBMISSION_TIMEOUT", Duration.ofMinutes(20)));
+                settings.duration("ROSTER_SUBMISSION_TIMEOUT", Duration.ofMinutes(20)),
+                settings.string("ROSTER_PUBLIC_URL", "http://localhost:8080"),
+                settings.duration("ROSTER_INVITATION_TTL", Duration.ofDays(30)),
+                settings.string("ROSTER_SMTP_HOST", null),
+                settings.integer("ROSTER_SMTP_PORT", 25, 1, 65535),
+                settings.string("ROSTER_SMTP_FROM", "roster@localhost"),
+                settings.string("ROSTER_MAILBOX_DIR", java.nio.file.Path.of(settings.string("ROSTER_DATA_DIR",
+                        System.getProperty("java.io.tmpdir")), "mailbox").toString()));
     }
 }

@@ -2,6 +2,7 @@ package io.roster.workers.invite;
 
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.InviteRow;
+import io.roster.persistence.Invitations;
 import io.roster.persistence.Jobs;
 import io.roster.persistence.Jobs.RowError;
 import io.roster.persistence.Organizations;
@@ -14,6 +15,7 @@ import io.roster.workers.jobs.JobHandler;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ import javax.sql.DataSource;
  * and records each bad row as a job error, all in one transaction with the claim of the chunk. A chunk claimed
  * after its job was cancelled is skipped whole and counted as skipped.
  *
- * <p>Produces, through the outbox, one {@code roster.user.invited} event and one snapshot per invited user.
+ * <p>Produces, through the outbox, one {@code roster.user.invited} event, one snapshot and one invitation mail (a
+ * single-use link to create a password) per invited user.
  * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
  * {@code already_in_organization} (an account in this organization already), {@code exists_in_other_organization}
  * (an account elsewhere, which must be transferred instead).
@@ -38,10 +41,14 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
     private final DataSource dataSource;
     private final InviteRowValidator validator = new InviteRowValidator();
     private final Clock clock;
+    private final Duration invitationTtl;
+    private final String publicUrl;
 
-    public InviteChunkHandler(DataSource dataSource, Clock clock) {
+    public InviteChunkHandler(DataSource dataSource, Clock clock, Duration invitationTtl, String publicUrl) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.invitationTtl = invitationTtl;
+        this.publicUrl = publicUrl;
     }
 
     @Override
@@ -104,6 +111,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
             }
         }
         Users.insertInvited(connection, users, UUID::randomUUID);
+        for (NewUser user : users) {
+            Invitations.issue(connection, user.id(), user.email(), user.firstName(), org.name(), invitationTtl,
+                    publicUrl, now);
+        }
         errors.sort(java.util.Comparator.comparingInt(RowError::rowNo));
         Jobs.addErrors(connection, chunk.jobId(), errors);
         int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();

@@ -1,0 +1,85 @@
+package io.roster.workers.mail;
+
+import io.roster.contracts.event.MailMessage;
+import io.roster.workers.WorkersConfig;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delivers one mail: over SMTP when a host is configured, else into a mailbox folder (one .eml file a mail). */
+public interface MailSender {
+
+    void send(MailMessage mail);
+
+    static MailSender from(WorkersConfig config) {
+        Properties props = new Properties();
+        if (config.smtpHost() != null) {
+            props.put("mail.smtp.host", config.smtpHost());
+            props.put("mail.smtp.port", Integer.toString(config.smtpPort()));
+            props.put("mail.smtp.connectiontimeout", "10000");
+            props.put("mail.smtp.timeout", "10000");
+        }
+        Session session = Session.getInstance(props);
+        if (config.smtpHost() != null) {
+            return mail -> {
+                try {
+                    Transport.send(message(session, config.smtpFrom(), mail));
+                } catch (MessagingException e) {
+                    throw new IllegalStateException("SMTP delivery to " + mail.to() + " failed: " + e.getMessage(), e);
+                }
+            };
+        }
+        return new Mailbox(session, config.smtpFrom(), Path.of(config.mailboxDir()));
+    }
+
+    static MimeMessage message(Session session, String from, MailMessage mail) throws MessagingException {
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress(from));
+        message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to()));
+        message.setSubject(mail.subject(), "UTF-8");
+        message.setText(mail.text(), "UTF-8");
+        message.setHeader("X-Roster-Mail-Id", mail.id().toString());
+        return message;
+    }
+
+    /** The local run's mailbox: a folder of .eml files, and the mail's first link in the log. */
+    final class Mailbox implements MailSender {
+        private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
+        private final Session session;
+        private final String from;
+        private final Path dir;
+
+        Mailbox(Session session, String from, Path dir) {
+            this.session = session;
+            this.from = from;
+            this.dir = dir;
+        }
+
+        @Override
+        public void send(MailMessage mail) {
+            try {
+                Files.createDirectories(dir);
+                try (OutputStream out = Files.newOutputStream(dir.resolve(mail.id() + ".eml"))) {
+                    message(session, from, mail).writeTo(out);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+            String link = mail.text().lines().filter(l -> l.startsWith("http")).findFirst().orElse("");
+            LOG.info("Mail to {} ({}) written to {}: {} {}", mail.to(), mail.kind(), dir, mail.subject(), link);
+        }
+    }
+}
