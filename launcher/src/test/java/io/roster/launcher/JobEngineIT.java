@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roster.contracts.job.JobType;
 import io.roster.gateway.Gateway;
+import io.roster.persistence.Database;
+import io.roster.persistence.Jobs;
+import io.roster.persistence.Tx;
 import io.roster.platform.Settings;
 import io.roster.testsupport.ApiClient;
 import io.roster.testsupport.TestEnv;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The job engine over the real broker and database: cancel, the jobs list, paged row errors, limits. */
@@ -74,6 +79,26 @@ class JobEngineIT {
             String second = admin.get("/api/v1/orgs/" + org + "/jobs?limit=1&cursor=" + list.get("nextCursor").asText())
                     .json().get("items").get(0).get("id").asText();
             assertEquals(location, "/api/v1/jobs/" + second, "newest first: the cancelled job was the first");
+        }
+    }
+
+    @Test
+    void aJobWhoseUploadWasCutOffIsFailedWithTheReason() {
+        TestEnv test = TestEnv.create("cutoff");
+        Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
+        env.put("ROSTER_SUBMISSION_TIMEOUT", "PT1S");
+        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "cutoff")) {
+            ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
+            UUID org = UUID.fromString(InviteFlowIT.orgOf(admin));
+            // what a gateway that died mid-upload leaves: the job row, and chunks in a transaction never committed
+            UUID job = UUID.randomUUID();
+            Tx.run(pool, c -> {
+                Jobs.insert(c, job, org, JobType.invite, 0, Jobs.CHUNKS_UNKNOWN, UUID.randomUUID(), null, null);
+                return null;
+            });
+            JsonNode failed = InviteFlowIT.awaitFinished(admin, "/api/v1/jobs/" + job);
+            assertEquals("failed", failed.get("state").asText());
+            assertTrue(failed.get("failureReason").asText().contains("nothing was applied"), failed.toString());
         }
     }
 

@@ -83,7 +83,8 @@ public final class Workers implements AutoCloseable {
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
             sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, instance + "-sweeper"));
-            sweeper.scheduleWithFixedDelay(() -> sweep(config), 5, 30, java.util.concurrent.TimeUnit.SECONDS);
+            long period = Math.max(1, Math.min(30, config.submissionTimeout().toSeconds()));
+            sweeper.scheduleWithFixedDelay(() -> sweep(config), period, period, java.util.concurrent.TimeUnit.SECONDS);
             health = HealthServer.start("0.0.0.0", config.healthPort(),
                     () -> !pool.isClosed() && threads.stream().allMatch(Thread::isAlive)
                             && consumers.stream().allMatch(ConsumerLoop::healthy));
