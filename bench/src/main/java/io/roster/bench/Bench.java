@@ -20,10 +20,12 @@ public final class Bench {
         switch (name) {
             case "status" -> StatusBench.run(Options.parse(rest));
             case "list" -> ListBench.run(Options.parse(rest));
+            case "import" -> ImportBench.run(Options.parse(rest));
             default -> {
                 System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
                         + "[--tracked N] [--due-percent P]");
                 System.out.println("       java -jar bench/target/roster-bench.jar list [--users N] [--reps N]");
+                System.out.println("       java -jar bench/target/roster-bench.jar import [--sizes 100000,1000000]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -40,24 +40,42 @@ public final class Invitations {
     public static void issue(Connection connection, UUID userId, String email, String firstName, String orgName,
                              Duration ttl, String publicUrl, Instant now) throws SQLException {
         revoke(connection, userId, now);
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        issueNew(connection, List.of(new Invitee(userId, email, firstName)), orgName, ttl, publicUrl, now);
+    }
+
+    /** Someone to invite: their user id, email and first name. */
+    public record Invitee(UUID userId, String email, String firstName) {
+    }
+
+    /** Invites users who have no invitation yet (just created), in one batch of rows and one of mails. */
+    public static void issueNew(Connection connection, List<Invitee> invitees, String orgName, Duration ttl,
+                                String publicUrl, Instant now) throws SQLException {
+        if (invitees.isEmpty()) {
+            return;
+        }
+        List<Outbox.Entry> mails = new java.util.ArrayList<>(invitees.size());
         try (PreparedStatement ps = connection.prepareStatement(
                 "INSERT INTO invitations (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
-            ps.setBytes(1, hash(token));
-            ps.setObject(2, userId);
-            ps.setTimestamp(3, Timestamp.from(now));
-            ps.setTimestamp(4, Timestamp.from(now.plus(ttl)));
-            ps.executeUpdate();
+            for (Invitee invitee : invitees) {
+                byte[] raw = new byte[32];
+                RANDOM.nextBytes(raw);
+                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+                ps.setBytes(1, hash(token));
+                ps.setObject(2, invitee.userId());
+                ps.setTimestamp(3, Timestamp.from(now));
+                ps.setTimestamp(4, Timestamp.from(now.plus(ttl)));
+                ps.addBatch();
+                String link = publicUrl + "/invitations/accept?token=" + token;
+                MailMessage mail = new MailMessage(UUID.randomUUID(), invitee.email(), "You are invited to " + orgName,
+                        "Hello " + invitee.firstName() + ",\n\nyou have been invited to " + orgName
+                                + ". Create your password here:\n\n" + link + "\n\nThe link works once and expires on "
+                                + now.plus(ttl) + ".\n", "invitation", invitee.userId());
+                mails.add(Outbox.Entry.of(mail.id(), Outbox.Destination.MAIL, Keys.user(invitee.userId()),
+                        Json.writeString(mail)));
+            }
+            ps.executeBatch();
         }
-        String link = publicUrl + "/invitations/accept?token=" + token;
-        MailMessage mail = new MailMessage(UUID.randomUUID(), email, "You are invited to " + orgName,
-                "Hello " + firstName + ",\n\nyou have been invited to " + orgName + ". Create your password here:\n\n"
-                        + link + "\n\nThe link works once and expires on " + now.plus(ttl) + ".\n",
-                "invitation", userId);
-        Outbox.append(connection, List.of(Outbox.Entry.of(mail.id(), Outbox.Destination.MAIL, Keys.user(userId),
-                Json.writeString(mail))));
+        Outbox.append(connection, mails);
     }
 
     /** Revokes the user's open invitations. @return how many there were */

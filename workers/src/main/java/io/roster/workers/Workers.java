@@ -74,12 +74,14 @@ public final class Workers implements AutoCloseable {
                     new StatusChangeHandler(pool), deadLetters, ConsumerLoop.AfterApply.none());
             consumers.add(statuses);
             threads.add(start(statuses, instance + "-status"));
-            ConsumerLoop<MailMessage> mails = new ConsumerLoop<>(
-                    new KafkaConsumer<>(config.kafka().consumer(MAIL_GROUP_ID, instance + "-mail")),
-                    List.of(config.kafka().topics().mail()), MailMessage.class,
-                    new Mailer(pool, MailSender.from(config)), deadLetters, ConsumerLoop.AfterApply.none());
-            consumers.add(mails);
-            threads.add(start(mails, instance + "-mail"));
+            if (config.mailer()) {
+                ConsumerLoop<MailMessage> mails = new ConsumerLoop<>(
+                        new KafkaConsumer<>(config.kafka().consumer(MAIL_GROUP_ID, instance + "-mail")),
+                        List.of(config.kafka().topics().mail()), MailMessage.class,
+                        new Mailer(pool, MailSender.from(config)), deadLetters, ConsumerLoop.AfterApply.none());
+                consumers.add(mails);
+                threads.add(start(mails, instance + "-mail"));
+            }
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
             sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, instance + "-sweeper"));

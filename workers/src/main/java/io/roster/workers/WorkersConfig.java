@@ -14,11 +14,12 @@ import java.time.Duration;
  * {@code ROSTER_PUBLIC_URL} (where invitation links point, default http://localhost:8080),
  * {@code ROSTER_INVITATION_TTL} (default P30D), {@code ROSTER_SMTP_HOST}, {@code ROSTER_SMTP_PORT} (default 25) and
  * {@code ROSTER_SMTP_FROM}: without a host, mails are written to {@code ROSTER_MAILBOX_DIR} (default
- * {@code $ROSTER_DATA_DIR/mailbox}) and their links logged.
+ * {@code $ROSTER_DATA_DIR/mailbox}) and their links logged; {@code ROSTER_MAILER=off} runs this instance without
+ * the mailer (another instance, or a later start, sends the mails: they wait on their topic).
  */
 public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int outboxBatch, Duration outboxIdle,
                             int healthPort, Duration submissionTimeout, String publicUrl, Duration invitationTtl,
-                            String smtpHost, int smtpPort, String smtpFrom, String mailboxDir) {
+                            String smtpHost, int smtpPort, String smtpFrom, String mailboxDir, boolean mailer) {
 
     public static WorkersConfig from(Settings settings) {
         return new WorkersConfig(
@@ -35,6 +36,7 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                 settings.integer("ROSTER_SMTP_PORT", 25, 1, 65535),
                 settings.string("ROSTER_SMTP_FROM", "roster@localhost"),
                 settings.string("ROSTER_MAILBOX_DIR", java.nio.file.Path.of(settings.string("ROSTER_DATA_DIR",
-                        System.getProperty("java.io.tmpdir")), "mailbox").toString()));
+                        System.getProperty("java.io.tmpdir")), "mailbox").toString()),
+                !settings.string("ROSTER_MAILER", "on").equalsIgnoreCase("off"));
     }
 }

@@ -111,10 +111,9 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
             }
         }
         Users.insertInvited(connection, users, UUID::randomUUID);
-        for (NewUser user : users) {
-            Invitations.issue(connection, user.id(), user.email(), user.firstName(), org.name(), invitationTtl,
-                    publicUrl, now);
-        }
+        Invitations.issueNew(connection, users.stream()
+                .map(u -> new Invitations.Invitee(u.id(), u.email(), u.firstName())).toList(),
+                org.name(), invitationTtl, publicUrl, now);
         errors.sort(java.util.Comparator.comparingInt(RowError::rowNo));
         Jobs.addErrors(connection, chunk.jobId(), errors);
         int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();
