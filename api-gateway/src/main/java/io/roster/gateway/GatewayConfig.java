@@ -14,7 +14,7 @@ import java.time.Duration;
  * twice that, default 100); {@code ROSTER_LOGIN_FAILURES} and {@code ROSTER_LOGIN_FAILURE_WINDOW} (failed logins
  * of one account before it must wait, default 10 in PT15M); {@code ROSTER_MAX_ROWS_PER_JOB} (default 1,000,000),
  * {@code ROSTER_MAX_CONCURRENT_JOBS} (queued or running per organization, default 5), {@code ROSTER_MAX_REQUEST_MB}
- * (largest request body, default 50); {@code ROSTER_PUBLIC_URL} and {@code ROSTER_INVITATION_TTL} for the
+ * (largest request body, default 512: a CSV upload streams, so this bounds time, not memory); {@code ROSTER_PUBLIC_URL} and {@code ROSTER_INVITATION_TTL} for the
  * invitations the gateway resends (as for the workers).
  */
 public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRows, Duration sessionTtl,
@@ -44,7 +44,7 @@ public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRow
                 settings.duration("ROSTER_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15)),
                 settings.integer("ROSTER_MAX_ROWS_PER_JOB", 1_000_000, 1, 100_000_000),
                 settings.integer("ROSTER_MAX_CONCURRENT_JOBS", 5, 1, 10_000),
-                settings.integer("ROSTER_MAX_REQUEST_MB", 50, 1, 100_000) * 1024L * 1024L,
+                settings.integer("ROSTER_MAX_REQUEST_MB", 512, 1, 100_000) * 1024L * 1024L,
                 settings.string("ROSTER_PUBLIC_URL", "http://localhost:8080"),
                 settings.duration("ROSTER_INVITATION_TTL", Duration.ofDays(30)));
     }

@@ -56,8 +56,8 @@ final class ImportBench {
              EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false)) {
             Map<String, String> env = new HashMap<>(Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
-                    "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", "bench@roster.local",
-                    "ROSTER_ADMIN_PASSWORD", "bench admin password", "ROSTER_WORKERS_HEALTH_PORT", "0",
+                    "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", BenchLogin.EMAIL,
+                    "ROSTER_ADMIN_PASSWORD", BenchLogin.PASSWORD, "ROSTER_WORKERS_HEALTH_PORT", "0",
                     "ROSTER_MAILER", "off"));
             env.put("ROSTER_MAX_JSON_ROWS", "10");
             env.put("ROSTER_DB_POOL_SIZE", "12");
@@ -69,13 +69,9 @@ final class ImportBench {
                          "baseline", 2), "baseline")) {
                 Database.migrate(baseline, "baseline");
                 HttpClient http = HttpClient.newHttpClient();
-                String login = http.send(HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/auth/login"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"email\":\"bench@roster.local\",\"password\":\"bench admin password\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                String token = field(login, "token");
-                String org = field(login, "orgId");
+                BenchLogin login = BenchLogin.of(http, gateway.uri());
+                String token = login.token();
+                String org = login.orgId();
                 int batch = 0;
                 for (int rows : sizes) {
                     batch++;
@@ -175,11 +171,5 @@ final class ImportBench {
             partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             return admin.listOffsets(request).all().get().values().stream().mapToLong(r -> r.offset()).sum();
         }
-    }
-
-    private static String field(String json, String name) {
-        int at = json.indexOf("\"" + name + "\":\"");
-        int start = at + name.length() + 4;
-        return json.substring(start, json.indexOf('"', start));
     }
 }

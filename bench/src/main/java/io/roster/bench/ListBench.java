@@ -57,19 +57,15 @@ final class ListBench {
              EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false)) {
             Map<String, String> env = Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
-                    "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", "bench@roster.local",
-                    "ROSTER_ADMIN_PASSWORD", "bench admin password", "ROSTER_ORG_REQUESTS_PER_SECOND", "1000000");
+                    "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", BenchLogin.EMAIL,
+                    "ROSTER_ADMIN_PASSWORD", BenchLogin.PASSWORD, "ROSTER_ORG_REQUESTS_PER_SECOND", "1000000");
             try (Gateway gateway = Gateway.start(env);
                  HikariDataSource pool = Database.pool(new DbSettings(postgres.jdbcUrl("postgres"), "postgres", "",
                          "roster", 4), "bench")) {
                 HttpClient http = HttpClient.newHttpClient();
-                String login = http.send(HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/auth/login"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"email\":\"bench@roster.local\",\"password\":\"bench admin password\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                String token = field(login, "token");
-                UUID org = UUID.fromString(field(login, "orgId"));
+                BenchLogin login = BenchLogin.of(http, gateway.uri());
+                String token = login.token();
+                UUID org = UUID.fromString(login.orgId());
                 System.err.printf("generating %,d users with COPY...%n", users);
                 long copyStart = System.nanoTime();
                 generate(pool, org, users);
@@ -236,10 +232,5 @@ final class ListBench {
             sorted[(int) Math.ceil(0.99 * (sorted.length - 1))]};
     }
 
-    private static String field(String json, String name) {
-        int at = json.indexOf("\"" + name + "\":\"");
-        int start = at + name.length() + 4;
-        return json.substring(start, json.indexOf('"', start));
-    }
 
 }

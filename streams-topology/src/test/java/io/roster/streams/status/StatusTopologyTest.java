@@ -115,6 +115,20 @@ class StatusTopologyTest {
     }
 
     @Test
+    void inactiveJustPastTheBoundary() {
+        UUID user = UUID.randomUUID();
+        login(user, T0);
+        transitions.readValuesToList();
+        driver.advanceWallClockTime(PERIOD.plusMillis(1));
+        StatusChanged inactive = transitions.readValue();
+        assertEquals(UserStatus.inactive, inactive.to());
+        assertEquals(T0.plus(PERIOD), inactive.at(), "the transition carries the boundary, not the tick");
+        assertTrue(transitions.isEmpty());
+        driver.advanceWallClockTime(CHECK.multipliedBy(3));
+        assertTrue(transitions.isEmpty(), "once only");
+    }
+
+    @Test
     void aLoginBeforeTheBoundaryPushesItBackAndALaterOneReactivates() {
         UUID user = UUID.randomUUID();
         login(user, T0);
