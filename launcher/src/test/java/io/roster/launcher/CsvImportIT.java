@@ -116,6 +116,21 @@ class CsvImportIT {
         }
     }
 
+    /** Uploads {@code csv}, padded past 1 MB, to a second gateway that accepts bodies of at most 1 MB. */
+    static ApiClient.Response tinyLimit(TestEnv test, String csv) {
+        StringBuilder big = new StringBuilder(csv);
+        while (big.length() < 1_200_000) {
+            big.append("filler").append(big.length()).append("@d.example,F\n");
+        }
+        Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
+        env.put("ROSTER_MAX_REQUEST_MB", "1");
+        try (io.roster.gateway.Gateway limited = io.roster.gateway.Gateway.start(env)) {
+            ApiClient admin = new ApiClient(limited.uri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
+            return admin.postRaw("/api/v1/orgs/" + InviteFlowIT.orgOf(admin) + "/jobs/invite", "text/csv",
+                    big.toString(), Map.of());
+        }
+    }
+
     @Test
     void dialectsMalformedFilesAndIdempotency() {
         TestEnv test = TestEnv.create("csvdialects");
@@ -153,6 +168,10 @@ class CsvImportIT {
             assertEquals(400, bad.status(), bad.body());
             assertEquals("body", bad.json().at("/errors/0/field").asText());
             assertTrue(bad.json().get("detail").asText().contains("nothing was imported"), bad.body());
+
+            ApiClient.Response tooBig = tinyLimit(test, malformed.toString().replace("\"broken", "broken"));
+            assertEquals(413, tooBig.status(), tooBig.body());
+            assertEquals("body", tooBig.json().at("/errors/0/field").asText());
 
             ApiClient.Response noEmail = admin.postRaw(invite, "text/csv", "name,role\nX,User\n", Map.of());
             assertEquals(400, noEmail.status());

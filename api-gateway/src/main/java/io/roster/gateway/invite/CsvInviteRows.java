@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
 import org.apache.commons.io.input.BOMInputStream;
 
 /**
@@ -46,7 +47,8 @@ final class CsvInviteRows implements Iterator<InviteChunkSource.RowFields> {
             parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
                     .setAllowMissingColumnNames(true).setIgnoreSurroundingSpaces(true).get().parse(reader);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            throw ProblemException.invalid("body", "the header row could not be read as CSV: " + message(e));
+            throw tooLarge(e).orElseGet(() ->
+                    ProblemException.invalid("body", "the header row could not be read as CSV: " + message(e)));
         }
         for (Map.Entry<String, Integer> column : parser.getHeaderMap().entrySet()) {
             String name = column.getKey() == null ? "" : column.getKey().toLowerCase(Locale.ROOT).replaceAll("[\\s_-]", "");
@@ -110,8 +112,19 @@ final class CsvInviteRows implements Iterator<InviteChunkSource.RowFields> {
     }
 
     private ProblemException broken(RuntimeException e) {
-        return ProblemException.invalid("body", "the CSV is malformed near line " + parser.getCurrentLineNumber()
-                + ": " + message(e) + "; nothing was imported");
+        return tooLarge(e).orElseGet(() -> ProblemException.invalid("body", "the CSV is malformed near line "
+                + parser.getCurrentLineNumber() + ": " + message(e) + "; nothing was imported"));
+    }
+
+    /** The body was larger than ROSTER_MAX_REQUEST_MB: 413, not a CSV problem. */
+    private static java.util.Optional<ProblemException> tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ContentLengthExceededException) {
+                return java.util.Optional.of(ProblemException.tooLarge("body", "the body is larger than this server "
+                        + "accepts (ROSTER_MAX_REQUEST_MB); split the import, nothing was imported"));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static String message(Throwable e) {
