@@ -143,8 +143,14 @@ class InviteFlowIT {
 
     /** Event ids per invited user, once {@code users} distinct users have an invited event. */
     static Map<UUID, Set<UUID>> invitedEvents(TestEnv test, int users) {
+        return invitedEvents(test.env(), test, users);
+    }
+
+    /** The same, on the broker that {@code env} names. */
+    static Map<UUID, Set<UUID>> invitedEvents(Map<String, String> env, TestEnv test, int users) {
         Map<UUID, Set<UUID>> ids = new HashMap<>();
-        try (TopicReader reader = new TopicReader(test.infra().bootstrapServers(), test.topics().userChanges())) {
+        try (TopicReader reader = new TopicReader(env.get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"),
+                test.topics().userChanges())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, byte[]> record : reader.readToEnd()) {
                     UserChangeEvent event = Json.read(record.value(), UserChangeEvent.class);
