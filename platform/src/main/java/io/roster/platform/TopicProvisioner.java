@@ -1,6 +1,5 @@
 package io.roster.platform;
 
-import io.roster.contracts.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,10 +50,5 @@ public final class TopicProvisioner {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create Roster's topics on " + kafka.bootstrapServers(), e);
         }
-    }
-
-    /** The names of all topics in {@code topics}, for callers that wait on them. */
-    public static List<String> names(Topics topics) {
-        return topics.all().stream().map(Topics.TopicSpec::name).toList();
     }
 }

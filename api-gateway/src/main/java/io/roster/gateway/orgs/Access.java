@@ -8,7 +8,6 @@ import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
@@ -70,24 +69,6 @@ public class Access {
         }
         require(caller, permission);
         return user;
-    }
-
-    /** The ids among {@code userIds} that are not in the caller's reach (unknown ones included). */
-    public Set<UUID> outOfReach(Caller caller, Collection<UUID> userIds) {
-        return Tx.run(dataSource, c -> {
-            Set<UUID> missing = new java.util.HashSet<>(userIds);
-            try (PreparedStatement ps = c.prepareStatement("SELECT u.id FROM users u JOIN organizations o "
-                    + "ON o.id = u.org_id WHERE u.id = ANY (?) AND ? = ANY (o.path)")) {
-                ps.setArray(1, c.createArrayOf("uuid", userIds.toArray()));
-                ps.setObject(2, caller.orgId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        missing.remove(rs.getObject(1, UUID.class));
-                    }
-                }
-            }
-            return missing;
-        });
     }
 
     /** Whether the caller reaches {@code orgId} (its own organization or a descendant). */
