@@ -230,8 +230,8 @@ class AccessIT {
         assertEquals("Grace", edited.json().get("firstName").asText());
         assertEquals("User", edited.json().get("role").asText());
         assertEquals("actions@sub.example", edited.json().get("email").asText());
-        assertEquals(1, count("SELECT count(*) FROM outbox WHERE record_key = '" + id + "' AND topic = 'user-changes' "
-                + "AND payload LIKE '%roster.user.updated%'"));
+        assertEquals(1, count("SELECT count(*) FROM outbox WHERE record_key = '" + id + "' AND change IS NOT NULL "
+                + "AND change LIKE '%roster.user.updated%'"));
 
         assertEquals(200, self.get("/api/v1/orgs/" + sub + "/users").status());
         assertEquals(204, subAdmin.post("/api/v1/users/" + id + "/logout", Map.of(), Map.of()).status());

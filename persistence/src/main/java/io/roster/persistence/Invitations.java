@@ -40,42 +40,80 @@ public final class Invitations {
     public static void issue(Connection connection, UUID userId, String email, String firstName, String orgName,
                              Duration ttl, String publicUrl, Instant now) throws SQLException {
         revoke(connection, userId, now);
-        issueNew(connection, List.of(new Invitee(userId, email, firstName)), orgName, ttl, publicUrl, now);
+        Batch batch = prepare(List.of(new Invitee(userId, email, firstName)), orgName, ttl, publicUrl, now);
+        batch.store(connection);
+        Outbox.append(connection, List.of(Outbox.Entry.mail(batch.mails.get(0).id(), Keys.user(userId),
+                Json.writeString(batch.mails.get(0)))));
     }
 
     /** Someone to invite: their user id, email and first name. */
     public record Invitee(UUID userId, String email, String firstName) {
     }
 
-    /** Invites users who have no invitation yet (just created), in one batch of rows and one of mails. */
-    public static void issueNew(Connection connection, List<Invitee> invitees, String orgName, Duration ttl,
-                                String publicUrl, Instant now) throws SQLException {
-        if (invitees.isEmpty()) {
-            return;
+    /**
+     * Fresh invitations for users who have none yet (just created): one token and one mail each. Store the rows
+     * with {@link Batch#store} once the users exist; the mails go out with the users' invitation events
+     * ({@link Batch#mailFor}), in the same transaction.
+     */
+    public static Batch prepare(List<Invitee> invitees, String orgName, Duration ttl, String publicUrl, Instant now) {
+        List<byte[]> hashes = new java.util.ArrayList<>(invitees.size());
+        List<MailMessage> mails = new java.util.ArrayList<>(invitees.size());
+        for (Invitee invitee : invitees) {
+            byte[] raw = new byte[32];
+            RANDOM.nextBytes(raw);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            hashes.add(hash(token));
+            String link = publicUrl + "/invitations/accept?token=" + token;
+            mails.add(new MailMessage(UUID.randomUUID(), invitee.email(), "You are invited to " + orgName,
+                    "Hello " + invitee.firstName() + ",\n\nyou have been invited to " + orgName
+                            + ". Create your password here:\n\n" + link + "\n\nThe link works once and expires on "
+                            + now.plus(ttl) + ".\n", "invitation", invitee.userId()));
         }
-        List<Outbox.Entry> mails = new java.util.ArrayList<>(invitees.size());
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO invitations (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
-            for (Invitee invitee : invitees) {
-                byte[] raw = new byte[32];
-                RANDOM.nextBytes(raw);
-                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-                ps.setBytes(1, hash(token));
-                ps.setObject(2, invitee.userId());
-                ps.setTimestamp(3, Timestamp.from(now));
-                ps.setTimestamp(4, Timestamp.from(now.plus(ttl)));
-                ps.addBatch();
-                String link = publicUrl + "/invitations/accept?token=" + token;
-                MailMessage mail = new MailMessage(UUID.randomUUID(), invitee.email(), "You are invited to " + orgName,
-                        "Hello " + invitee.firstName() + ",\n\nyou have been invited to " + orgName
-                                + ". Create your password here:\n\n" + link + "\n\nThe link works once and expires on "
-                                + now.plus(ttl) + ".\n", "invitation", invitee.userId());
-                mails.add(Outbox.Entry.of(mail.id(), Outbox.Destination.MAIL, Keys.user(invitee.userId()),
-                        Json.writeString(mail)));
+        return new Batch(invitees, hashes, mails, now, now.plus(ttl));
+    }
+
+    /** Invitations made by {@link #prepare}: their rows to store and their mails to send. */
+    public static final class Batch {
+        private final List<Invitee> invitees;
+        private final List<byte[]> hashes;
+        private final List<MailMessage> mails;
+        private final java.util.Map<UUID, MailMessage> byUser = new java.util.HashMap<>();
+        private final Instant createdAt;
+        private final Instant expiresAt;
+
+        private Batch(List<Invitee> invitees, List<byte[]> hashes, List<MailMessage> mails, Instant createdAt,
+                      Instant expiresAt) {
+            this.invitees = invitees;
+            this.hashes = hashes;
+            this.mails = mails;
+            this.createdAt = createdAt;
+            this.expiresAt = expiresAt;
+            mails.forEach(m -> byUser.put(m.userId(), m));
+        }
+
+        /** The JSON of the invitation mail of {@code userId}, or null when this batch does not invite them. */
+        public String mailFor(UUID userId) {
+            MailMessage mail = byUser.get(userId);
+            return mail == null ? null : Json.writeString(mail);
+        }
+
+        /** Inserts the invitations (hashes only), in one batch. */
+        public void store(Connection connection) throws SQLException {
+            if (invitees.isEmpty()) {
+                return;
             }
-            ps.executeBatch();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO invitations (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < invitees.size(); i++) {
+                    ps.setBytes(1, hashes.get(i));
+                    ps.setObject(2, invitees.get(i).userId());
+                    ps.setTimestamp(3, Timestamp.from(createdAt));
+                    ps.setTimestamp(4, Timestamp.from(expiresAt));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
-        Outbox.append(connection, mails);
     }
 
     /** Revokes the user's open invitations. @return how many there were */

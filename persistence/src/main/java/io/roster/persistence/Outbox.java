@@ -15,34 +15,37 @@ import java.util.UUID;
  */
 public final class Outbox {
 
-    /** Where a record goes: the logical topic, resolved against the configured prefix by the relay. */
-    public enum Destination {
-        USER_CHANGES("user-changes"), USERS("users"), MAIL("mail");
-
-        private final String column;
-
-        Destination(String column) {
-            this.column = column;
-        }
-
-        public String column() {
-            return column;
-        }
-
-        static Destination of(String column) {
-            for (Destination d : values()) {
-                if (d.column.equals(column)) {
-                    return d;
-                }
+    /**
+     * One committed change and every record it owes, all keyed {@code key}: {@code change} (the event, to
+     * user-changes), {@code snapshot} (the user's new state, to the compacted users topic) or {@code tombstone} (the
+     * user is gone: a null value there), and {@code mail} (to the mail topic). Any of them may be absent.
+     */
+    public record Entry(long id, UUID eventId, String key, String change, String snapshot, boolean tombstone,
+                        String mail) {
+        public Entry {
+            if (tombstone && snapshot != null) {
+                throw new IllegalArgumentException("a tombstone has no snapshot");
             }
-            throw new IllegalStateException("unknown outbox destination " + column);
         }
-    }
 
-    /** One record to publish; a null payload is a tombstone. */
-    public record Entry(long id, UUID eventId, Destination destination, String key, String payload) {
-        public static Entry of(UUID eventId, Destination destination, String key, String payload) {
-            return new Entry(0, eventId, destination, key, payload);
+        /** A change of a user that still exists: its event and the user's new state. */
+        public static Entry change(UUID eventId, String key, String change, String snapshot) {
+            return new Entry(0, eventId, key, change, snapshot, false, null);
+        }
+
+        /** The removal of a user: its event and a tombstone. */
+        public static Entry removal(UUID eventId, String key, String change) {
+            return new Entry(0, eventId, key, change, null, true, null);
+        }
+
+        /** A mail on its own; {@code mailId} is the message's id. */
+        public static Entry mail(UUID mailId, String key, String mail) {
+            return new Entry(0, mailId, key, null, null, false, mail);
+        }
+
+        /** This entry, sending {@code mail} too. */
+        public Entry withMail(String mail) {
+            return new Entry(id, eventId, key, change, snapshot, tombstone, mail);
         }
     }
 
@@ -54,12 +57,14 @@ public final class Outbox {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO outbox (event_id, topic, record_key, payload) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO outbox (event_id, record_key, change, snapshot, tombstone, mail) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Entry e : entries) {
                 ps.setObject(1, e.eventId());
-                ps.setString(2, e.destination().column());
-                ps.setString(3, e.key());
-                ps.setString(4, e.payload());
+                ps.setString(2, e.key());
+                ps.setString(3, e.change());
+                ps.setString(4, e.snapshot());
+                ps.setBoolean(5, e.tombstone());
+                ps.setString(6, e.mail());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -70,12 +75,12 @@ public final class Outbox {
     public static List<Entry> oldest(Connection connection, int limit) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id, event_id, topic, record_key, payload FROM outbox ORDER BY id LIMIT ?")) {
+                "SELECT id, event_id, record_key, change, snapshot, tombstone, mail FROM outbox ORDER BY id LIMIT ?")) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new Entry(rs.getLong(1), rs.getObject(2, UUID.class), Destination.of(rs.getString(3)),
-                            rs.getString(4), rs.getString(5)));
+                    entries.add(new Entry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getBoolean(6), rs.getString(7)));
                 }
             }
         }

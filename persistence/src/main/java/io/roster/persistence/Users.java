@@ -89,9 +89,8 @@ public final class Users {
                                     UUID actorId, String client, String details) throws SQLException {
         UserChangeEvent event = UserChangeEvent.of(eventId, snapshot.updatedAt(), data);
         String key = Keys.user(data.userId());
-        Outbox.append(connection, List.of(
-                Outbox.Entry.of(eventId, Outbox.Destination.USER_CHANGES, key, Json.writeString(event)),
-                Outbox.Entry.of(eventId, Outbox.Destination.USERS, key, Json.writeString(snapshot))));
+        Outbox.append(connection, List.of(Outbox.Entry.change(eventId, key, Json.writeString(event),
+                Json.writeString(snapshot))));
         Activity.append(connection, List.of(new Activity.Entry(data.userId(), data.orgId(), actorId,
                 data.eventType(), client, details, snapshot.updatedAt())));
     }
@@ -193,15 +192,23 @@ public final class Users {
         return found;
     }
 
+    /** {@link #insertInvited(Connection, List, java.util.function.Supplier, java.util.function.Function)}, no mails. */
+    public static void insertInvited(Connection connection, List<NewUser> users,
+                                     java.util.function.Supplier<UUID> eventIds) throws SQLException {
+        insertInvited(connection, users, eventIds, id -> null);
+    }
+
     /**
      * Inserts invited users, their {@code roster.user.invited} events and snapshots, and their activity entries.
      * A concurrent invitation of the same email makes this throw a unique violation (SQL state 23505): the
      * caller's transaction rolls back and is retried.
      *
      * @param eventIds supplies the one event id of each user's invitation
+     * @param mails     the mail (JSON of a MailMessage) that goes out with each user's invitation, or null for none
      */
-    public static void insertInvited(Connection connection, List<NewUser> users, java.util.function.Supplier<UUID> eventIds)
-            throws SQLException {
+    public static void insertInvited(Connection connection, List<NewUser> users,
+                                     java.util.function.Supplier<UUID> eventIds,
+                                     java.util.function.Function<UUID, String> mails) throws SQLException {
         if (users.isEmpty()) {
             return;
         }
@@ -227,7 +234,7 @@ public final class Users {
             }
             ps.executeBatch();
         }
-        List<Outbox.Entry> entries = new ArrayList<>(users.size() * 2);
+        List<Outbox.Entry> entries = new ArrayList<>(users.size());
         for (NewUser u : users) {
             UserInvited data = new UserInvited(u.id(), u.orgId(), u.email(), u.firstName(), u.lastName(), u.role(),
                     u.location(), u.tags(), UserStatus.pending, u.invitedAt(), u.invitedBy(), u.jobId());
@@ -235,8 +242,9 @@ public final class Users {
             UserSnapshot snapshot = new UserSnapshot(u.id(), u.orgId(), u.email(), u.firstName(), u.lastName(),
                     u.role(), u.location(), u.tags(), UserStatus.pending, null, u.invitedAt(), u.invitedAt());
             String key = Keys.user(u.id());
-            entries.add(Outbox.Entry.of(event.id(), Outbox.Destination.USER_CHANGES, key, Json.writeString(event)));
-            entries.add(Outbox.Entry.of(event.id(), Outbox.Destination.USERS, key, Json.writeString(snapshot)));
+            Outbox.Entry entry = Outbox.Entry.change(event.id(), key, Json.writeString(event), Json.writeString(snapshot));
+            String mail = mails.apply(u.id());
+            entries.add(mail == null ? entry : entry.withMail(mail));
         }
         Outbox.append(connection, entries);
         Activity.append(connection, users.stream().map(u -> new Activity.Entry(u.id(), u.orgId(), u.invitedBy(),

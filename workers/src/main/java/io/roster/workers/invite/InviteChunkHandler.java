@@ -30,8 +30,8 @@ import javax.sql.DataSource;
  * and records each bad row as a job error, all in one transaction with the claim of the chunk. A chunk claimed
  * after its job was cancelled is skipped whole and counted as skipped.
  *
- * <p>Produces, through the outbox, one {@code roster.user.invited} event, one snapshot and one invitation mail (a
- * single-use link to create a password) per invited user.
+ * <p>Produces one outbox entry per invited user: its {@code roster.user.invited} event, its
+ * snapshot and its invitation mail (a single-use link to create a password).
  * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
  * {@code already_in_organization} (an account in this organization already), {@code exists_in_other_organization}
  * (an account elsewhere, which must be transferred instead).
@@ -110,10 +110,11 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 errors.add(conflict(row, found, chunk));
             }
         }
-        Users.insertInvited(connection, users, UUID::randomUUID);
-        Invitations.issueNew(connection, users.stream()
+        Invitations.Batch invitations = Invitations.prepare(users.stream()
                 .map(u -> new Invitations.Invitee(u.id(), u.email(), u.firstName())).toList(),
                 org.name(), invitationTtl, publicUrl, now);
+        Users.insertInvited(connection, users, UUID::randomUUID, invitations::mailFor);
+        invitations.store(connection);
         errors.sort(java.util.Comparator.comparingInt(RowError::rowNo));
         Jobs.addErrors(connection, chunk.jobId(), errors);
         int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the outbox: reads committed entries in id order, sends each to its topic (user-changes, users, mail)
- * keyed as written, waits until Kafka has acknowledged all of them, then deletes them.
+ * Publishes the outbox: reads committed entries in id order, sends each one's records (its change event to
+ * user-changes, the user's state or a tombstone to users, a mail to mail) keyed as written, waits until Kafka has acknowledged all of them, then deletes them.
  *
  * <p>Guarantees: nothing committed is lost (an entry is deleted only after its acknowledgement); order per key
  * holds (one active relay per schema, elected by a PostgreSQL advisory lock, idempotent producer, entries of one
@@ -88,12 +88,18 @@ public final class OutboxRelay implements Runnable {
         if (entries.isEmpty()) {
             return 0;
         }
-        List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size());
+        List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size() * 2);
         for (Outbox.Entry entry : entries) {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add("roster.event-id", entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
-            byte[] value = entry.payload() == null ? null : entry.payload().getBytes(StandardCharsets.UTF_8);
-            acks.add(producer.send(new ProducerRecord<>(topicOf(entry.destination()), null, entry.key(), value, headers)));
+            if (entry.change() != null) {
+                acks.add(send(topics.userChanges(), entry, entry.change()));
+            }
+            if (entry.snapshot() != null || entry.tombstone()) {
+                acks.add(send(topics.users(), entry, entry.snapshot()));
+            }
+            if (entry.mail() != null) {
+                // a mail carries its own message id, by which the mailer sends it once
+                acks.add(producer.send(new ProducerRecord<>(topics.mail(), entry.key(), utf8(entry.mail()))));
+            }
         }
         producer.flush();
         try {
@@ -110,12 +116,14 @@ public final class OutboxRelay implements Runnable {
         return entries.size();
     }
 
-    private String topicOf(Outbox.Destination destination) {
-        return switch (destination) {
-            case USER_CHANGES -> topics.userChanges();
-            case USERS -> topics.users();
-            case MAIL -> topics.mail();
-        };
+    private Future<RecordMetadata> send(String topic, Outbox.Entry entry, String value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("roster.event-id", entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        return producer.send(new ProducerRecord<>(topic, null, entry.key(), utf8(value), headers));
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean tryLock(Connection connection) throws SQLException {
