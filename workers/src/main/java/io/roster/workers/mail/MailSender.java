@@ -32,13 +32,7 @@ public interface MailSender {
         }
         Session session = Session.getInstance(props);
         if (config.smtpHost() != null) {
-            return mail -> {
-                try {
-                    Transport.send(message(session, config.smtpFrom(), mail));
-                } catch (MessagingException e) {
-                    throw new IllegalStateException("SMTP delivery to " + mail.to() + " failed: " + e.getMessage(), e);
-                }
-            };
+            return new Smtp(session, config.smtpFrom());
         }
         return new Mailbox(session, config.smtpFrom(), Path.of(config.mailboxDir()));
     }
@@ -51,6 +45,59 @@ public interface MailSender {
         message.setText(mail.text(), "UTF-8");
         message.setHeader("X-Roster-Mail-Id", mail.id().toString());
         return message;
+    }
+
+    /**
+     * SMTP over one connection kept open between mails (a connection per mail costs a handshake each); a send on
+     * a connection the server has dropped reconnects and tries once more. At least once: a mail whose acceptance
+     * was lost with the connection is sent again.
+     */
+    final class Smtp implements MailSender {
+        private final Session session;
+        private final String from;
+        private Transport transport;
+
+        Smtp(Session session, String from) {
+            this.session = session;
+            this.from = from;
+        }
+
+        @Override
+        public synchronized void send(MailMessage mail) {
+            MimeMessage message;
+            try {
+                message = message(session, from, mail);
+                message.saveChanges();
+            } catch (MessagingException e) {
+                throw new IllegalArgumentException("mail " + mail.id() + " cannot be built: " + e.getMessage(), e);
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    if (transport == null) {
+                        transport = session.getTransport("smtp");
+                        transport.connect();
+                    }
+                    transport.sendMessage(message, message.getAllRecipients());
+                    return;
+                } catch (MessagingException e) {
+                    disconnect();
+                    if (attempt == 2) {
+                        throw new IllegalStateException("SMTP delivery to " + mail.to() + " failed: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+
+        private void disconnect() {
+            if (transport != null) {
+                try {
+                    transport.close();
+                } catch (MessagingException ignored) {
+                    // the connection is gone either way
+                }
+                transport = null;
+            }
+        }
     }
 
     /** The local run's mailbox: a folder of .eml files, and the mail's first link in the log. */

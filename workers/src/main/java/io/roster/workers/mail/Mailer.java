@@ -3,8 +3,10 @@ package io.roster.workers.mail;
 import io.roster.contracts.event.MailMessage;
 import io.roster.persistence.Tx;
 import io.roster.workers.consume.ConsumerLoop;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -25,28 +27,29 @@ public final class Mailer implements ConsumerLoop.Handler<MailMessage> {
 
     @Override
     public boolean apply(MailMessage mail) {
-        boolean sent = Tx.run(dataSource, c -> {
+        // two single statements, each its own (auto-committed) transaction: one round trip apiece
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT 1 FROM processed_messages WHERE consumer = ? AND message_id = ?")) {
                 ps.setString(1, CONSUMER);
                 ps.setString(2, mail.id().toString());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
+                    if (rs.next()) {
+                        return false;
+                    }
                 }
             }
-        });
-        if (sent) {
-            return false;
-        }
-        sender.send(mail);
-        Tx.run(dataSource, c -> {
+            sender.send(mail);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO processed_messages (consumer, message_id) "
                     + "VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 ps.setString(1, CONSUMER);
                 ps.setString(2, mail.id().toString());
-                return ps.executeUpdate();
+                ps.executeUpdate();
             }
-        });
-        return true;
+            return true;
+        } catch (SQLException e) {
+            throw new Tx.DataAccessException(e);
+        }
     }
 }
