@@ -27,9 +27,12 @@ public final class RosterSystem implements AutoCloseable {
     private final Gateway gateway;
     private StreamsApp streams;
     private Workers workers;
+    private final ConsumerLoop.AfterApply<JobCommand> afterApply;
 
-    private RosterSystem(Map<String, String> env, Gateway gateway, Workers workers, StreamsApp streams) {
+    private RosterSystem(Map<String, String> env, Gateway gateway, Workers workers, StreamsApp streams,
+                         ConsumerLoop.AfterApply<JobCommand> afterApply) {
         this.env = Map.copyOf(env);
+        this.afterApply = afterApply;
         this.gateway = gateway;
         this.workers = workers;
         this.streams = streams;
@@ -46,7 +49,7 @@ public final class RosterSystem implements AutoCloseable {
         try {
             workers = Workers.start(WorkersConfig.from(new Settings(env)), afterApply);
             StreamsApp streams = StreamsApp.start(env);
-            return new RosterSystem(env, gateway, workers, streams);
+            return new RosterSystem(env, gateway, workers, streams, afterApply);
         } catch (RuntimeException e) {
             if (workers != null) {
                 workers.close();
@@ -67,7 +70,8 @@ public final class RosterSystem implements AutoCloseable {
     /** Stops the workers as they are and starts a fresh instance, as a process restart would. */
     public void restartWorkers() {
         workers.close();
-        workers = Workers.start(WorkersConfig.from(new Settings(env)));
+        // the new instance keeps the hook: a test decides itself when (and whether again) a worker dies
+        workers = Workers.start(WorkersConfig.from(new Settings(env)), afterApply);
     }
 
     /**

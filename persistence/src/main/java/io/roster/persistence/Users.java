@@ -87,12 +87,54 @@ public final class Users {
      */
     public static void recordChange(Connection connection, UUID eventId, UserChange data, UserSnapshot snapshot,
                                     UUID actorId, String client, String details) throws SQLException {
-        UserChangeEvent event = UserChangeEvent.of(eventId, snapshot.updatedAt(), data);
-        String key = Keys.user(data.userId());
-        Outbox.append(connection, List.of(Outbox.Entry.change(eventId, key, Json.writeString(event),
-                Json.writeString(snapshot))));
-        Activity.append(connection, List.of(new Activity.Entry(data.userId(), data.orgId(), actorId,
-                data.eventType(), client, details, snapshot.updatedAt())));
+        recordChanges(connection, List.of(new Change(eventId, data, snapshot, snapshot.updatedAt(), actorId, client,
+                details, null)));
+    }
+
+    /**
+     * One committed change of a user, as {@link #recordChanges} records it; {@code snapshot} is null when the user
+     * is gone (the users topic gets a tombstone, and no activity entry is kept for them); {@code mail} (JSON of a
+     * MailMessage, or null) goes out with the change.
+     */
+    public record Change(UUID eventId, UserChange data, UserSnapshot snapshot, Instant at, UUID actorId,
+                         String client, String details, String mail) {
+    }
+
+    /** Records many changes at once: one batch of outbox entries, one of activity entries. */
+    public static void recordChanges(Connection connection, List<Change> changes) throws SQLException {
+        List<Outbox.Entry> entries = new ArrayList<>(changes.size());
+        List<Activity.Entry> activity = new ArrayList<>(changes.size());
+        for (Change change : changes) {
+            UserChange data = change.data();
+            String key = Keys.user(data.userId());
+            if (change.snapshot() == null) {
+                entries.add(Outbox.Entry.removal(change.eventId(), key, Json.writeString(
+                        UserChangeEvent.of(change.eventId(), change.at(), data))));
+                continue;
+            }
+            Instant at = change.at();
+            Outbox.Entry entry = Outbox.Entry.change(change.eventId(), key,
+                    Json.writeString(UserChangeEvent.of(change.eventId(), at, data)), Json.writeString(change.snapshot()));
+            entries.add(change.mail() == null ? entry : entry.withMail(change.mail()));
+            activity.add(new Activity.Entry(data.userId(), data.orgId(), change.actorId(), data.eventType(),
+                    change.client(), change.details(), at));
+        }
+        Outbox.append(connection, entries);
+        Activity.append(connection, activity);
+    }
+
+    /** Where to mail a user. */
+    public record UserContact(UUID id, String email, String firstName) {
+    }
+
+    /** The user's email and first name, or null when there is no such user. */
+    public static UserContact contact(Connection connection, UUID userId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT email, first_name FROM users WHERE id = ?")) {
+            ps.setObject(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new UserContact(userId, rs.getString(1), rs.getString(2)) : null;
+            }
+        }
     }
 
     /** The user's current state, or null. */
@@ -163,7 +205,9 @@ public final class Users {
         }
     }
 
-    private static UserSnapshot snapshot(ResultSet rs) throws SQLException {
+    static final String SNAPSHOT = SNAPSHOT_COLUMNS;
+
+    static UserSnapshot snapshot(ResultSet rs) throws SQLException {
         Timestamp lastLogin = rs.getTimestamp(10);
         return new UserSnapshot(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), Role.valueOf(rs.getString(6)), rs.getString(7),

@@ -19,4 +19,13 @@ public final class Sql {
             }
         });
     }
+
+    /** Runs one statement (test set-up only). */
+    public static void execute(DataSource dataSource, String sql) {
+        Tx.run(dataSource, c -> {
+            try (Statement s = c.createStatement()) {
+                return s.execute(sql);
+            }
+        });
+    }
 }

@@ -6,6 +6,7 @@ import io.roster.persistence.Jobs;
 import io.roster.persistence.Tx;
 import io.roster.platform.HealthServer;
 import io.roster.platform.TopicProvisioner;
+import io.roster.workers.bulk.UsersChunkHandler;
 import io.roster.workers.invite.InviteChunkHandler;
 import io.roster.contracts.event.MailMessage;
 import io.roster.contracts.event.StatusChanged;
@@ -60,11 +61,12 @@ public final class Workers implements AutoCloseable {
             producer = new KafkaProducer<>(config.kafka().producer(instance));
             DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
             JobDispatcher jobs = new JobDispatcher(new InviteChunkHandler(pool, Clock.systemUTC(),
-                    config.invitationTtl(), config.publicUrl()));
+                    config.invitationTtl(), config.publicUrl()), new UsersChunkHandler(pool, Clock.systemUTC()));
             for (int i = 0; i < config.threads(); i++) {
                 ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
                         new KafkaConsumer<>(config.kafka().consumer(GROUP_ID, instance + "-" + i)),
-                        List.of(config.kafka().topics().invites()), JobCommand.class, jobs, deadLetters, afterApply);
+                        List.of(config.kafka().topics().invites(), config.kafka().topics().bulkActions(),
+                                config.kafka().topics().transfers()), JobCommand.class, jobs, deadLetters, afterApply);
                 consumers.add(consumer);
                 threads.add(start(consumer, instance + "-jobs-" + i));
             }

@@ -1,9 +1,7 @@
 package io.roster.gateway.invite;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -15,10 +13,10 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.roster.gateway.auth.Caller;
+import io.roster.gateway.jobs.JobSubmitter;
 import io.roster.gateway.jobs.JobView;
 import jakarta.validation.Valid;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -56,9 +54,7 @@ public class InviteController {
         return accepted(invites.submit(caller, orgId, request, idempotencyKey));
     }
 
-    private HttpResponse<JobView> accepted(io.roster.gateway.jobs.JobSubmitter.Submission submission) {
-        return HttpResponse.<JobView>status(HttpStatus.ACCEPTED)
-                .header(HttpHeaders.LOCATION, URI.create("/api/v1/jobs/" + submission.job().id()).toString())
-                .body(JobView.of(submission.job(), clock.instant()));
+    private HttpResponse<JobView> accepted(JobSubmitter.Submission submission) {
+        return submission.accepted(clock.instant());
     }
 }

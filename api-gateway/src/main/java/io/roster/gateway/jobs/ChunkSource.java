@@ -7,7 +7,7 @@ import java.util.UUID;
  * A job's input, read once, a chunk at a time (a streamed upload is never held whole). Bad input throws a
  * {@link io.roster.gateway.problem.ProblemException}; the submission then sends nothing and keeps no job.
  */
-public interface ChunkSource {
+public interface ChunkSource extends AutoCloseable {
 
     /** The next chunk of job {@code jobId}, or null at the end; the last chunk carries the job's counts. */
     JobCommand next(UUID jobId);
@@ -20,4 +20,14 @@ public interface ChunkSource {
 
     /** SHA-256 of the rows in their canonical form, once {@link #next} returned null: compared for idempotency. */
     byte[] hash();
+
+    /** The error when the input held no rows. */
+    default io.roster.gateway.problem.ProblemException empty() {
+        return io.roster.gateway.problem.ProblemException.invalid("users", "the input holds no rows");
+    }
+
+    /** Releases what reading the input holds (a database cursor); nothing by default. */
+    @Override
+    default void close() {
+    }
 }

@@ -49,6 +49,12 @@ public class JobSubmitter {
 
     /** The job and whether this request created it (false: an earlier request with the same key did). */
     public record Submission(Jobs.Job job, boolean created) {
+        /** 202 Accepted with the job and its {@code Location}. */
+        public io.micronaut.http.HttpResponse<JobView> accepted(java.time.Instant now) {
+            return io.micronaut.http.HttpResponse.<JobView>status(io.micronaut.http.HttpStatus.ACCEPTED)
+                    .header(io.micronaut.http.HttpHeaders.LOCATION, "/api/v1/jobs/" + job.id())
+                    .body(JobView.of(job, now));
+        }
     }
 
     public Submission submit(Caller caller, UUID orgId, JobType type, String idempotencyKey, String topic,
@@ -132,7 +138,7 @@ public class JobSubmitter {
                 producer.send(new ProducerRecord<>(topic, Keys.chunk(jobId, chunk.chunkNo()), Json.write(chunk)));
             }
             if (source.rows() == 0) {
-                throw ProblemException.invalid("users", "the input holds no rows");
+                throw source.empty();
             }
             if (expectedHash != null && !MessageDigest.isEqual(expectedHash, source.hash())) {
                 throw reused(job(jobId));

@@ -12,7 +12,6 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Tx;
@@ -36,17 +35,17 @@ public class TagController {
 
     private final DataSource dataSource;
     private final Access access;
-    private final GatewayConfig config;
+    private final OrgTags tags;
 
-    public TagController(DataSource dataSource, Access access, GatewayConfig config) {
+    public TagController(DataSource dataSource, Access access, OrgTags tags) {
+        this.tags = tags;
         this.dataSource = dataSource;
         this.access = access;
-        this.config = config;
     }
 
     /** A tag: 1 to 50 letters, digits, spaces, or _ - : . */
     @Serdeable
-    public record Tag(@NotNull @Pattern(regexp = "[\\p{L}\\p{N} _:.-]{1,50}") String name) {
+    public record Tag(@NotNull @Pattern(regexp = OrgTags.PATTERN) String name) {
     }
 
     /** An organization's tags, by name. */
@@ -76,28 +75,7 @@ public class TagController {
                                     @Body @Valid Tag tag) {
         access.require(caller, orgId, Permission.tag);
         String name = tag.name().strip();
-        boolean created = Tx.run(dataSource, c -> {
-            try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ? FOR UPDATE")) {
-                lock.setObject(1, orgId);
-                lock.execute();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM org_tags WHERE org_id = ?")) {
-                ps.setObject(1, orgId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) >= config.maxTagsPerOrg()) {
-                        throw ProblemException.unprocessable("too-many-tags", "name", "an organization has at most "
-                                + config.maxTagsPerOrg() + " tags");
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO org_tags (org_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setObject(1, orgId);
-                ps.setString(2, name);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        boolean created = tags.create(orgId, name, "name");
         return HttpResponse.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(new Tag(name));
     }
 

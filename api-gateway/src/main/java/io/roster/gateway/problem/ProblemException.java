@@ -57,6 +57,15 @@ public final class ProblemException extends RuntimeException {
                 List.of(), retryAfter);
     }
 
+    /** The same problem about fields nested under {@code prefix} (e.g. {@code filter.role}). */
+    public ProblemException nestedIn(String prefix) {
+        List<Problem.FieldError> nested = errors.stream()
+                .map(e -> new Problem.FieldError(prefix + "." + e.field(), e.reason())).toList();
+        String detail = nested.isEmpty() ? getMessage()
+                : nested.stream().map(e -> e.field() + ": " + e.reason()).collect(java.util.stream.Collectors.joining("; "));
+        return new ProblemException(status, slug, title, detail, nested, retryAfter);
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -46,15 +46,46 @@ public record UserListSql(String sql, List<Object> args) {
         String key = query.sort().key;
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + key + "::text AS cursor_key, " + key
                 + " AS sort_value FROM users WHERE ");
+        where(sql, orgId, query, status == null ? List.of() : List.of(status), args);
+        if (afterKey != null) {
+            sql.append(" AND (users.").append(key).append(", id) ").append(query.descending() ? "<" : ">")
+                    .append(" (?::").append(query.sort().type).append(", ?)");
+            args.add(afterKey);
+            args.add(afterId);
+        }
+        sql.append(" ORDER BY users.").append(key).append(' ').append(direction).append(", id ").append(direction)
+                .append(" LIMIT ?");
+        args.add(query.limit() + 1);
+        return sql.toString();
+    }
+
+    /**
+     * The ids of every user the query's filters match (its sort and limit do not apply), in id order: the fixed
+     * selection of a bulk job.
+     */
+    public static UserListSql selection(UUID orgId, UserListQuery query) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT id FROM users WHERE ");
+        where(sql, orgId, query, query.statuses(), args);
+        sql.append(" ORDER BY id");
+        return new UserListSql(sql.toString(), List.copyOf(args));
+    }
+
+    /** The filters: the organization (and its sub-organizations when asked), statuses, roles, tag, text. */
+    private static void where(StringBuilder sql, UUID orgId, UserListQuery query,
+                              java.util.Collection<UserStatus> statuses, List<Object> args) {
         if (query.includeSubOrgs()) {
             sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
         } else {
             sql.append("org_id = ?");
         }
         args.add(orgId);
-        if (status != null) {
+        if (statuses.size() == 1) {
             sql.append(" AND status = ?");
-            args.add(status.name());
+            args.add(statuses.iterator().next().name());
+        } else if (!statuses.isEmpty()) {
+            sql.append(" AND status = ANY (?)");
+            args.add(statuses.stream().map(Enum::name).toArray(String[]::new));
         }
         if (!query.roles().isEmpty()) {
             sql.append(" AND role = ANY (?)");
@@ -70,16 +101,6 @@ public record UserListSql(String sql, List<Object> args) {
             args.add(like + "%");
             args.add("%" + like + "%");
         }
-        if (afterKey != null) {
-            sql.append(" AND (users.").append(key).append(", id) ").append(query.descending() ? "<" : ">")
-                    .append(" (?::").append(query.sort().type).append(", ?)");
-            args.add(afterKey);
-            args.add(afterId);
-        }
-        sql.append(" ORDER BY users.").append(key).append(' ').append(direction).append(", id ").append(direction)
-                .append(" LIMIT ?");
-        args.add(query.limit() + 1);
-        return sql.toString();
     }
 
     /** The statement with every parameter bound. */

@@ -7,7 +7,8 @@ import java.util.UUID;
  * The data of a change event on {@code roster.user-changes.v1}. Each permitted type has one CloudEvents
  * {@code type} name, given by {@link UserChangeEvent#typeOf(UserChange)}.
  */
-public sealed interface UserChange permits UserInvited, UserStatusChanged, UserTransferred, UserDeleted, UserUpdated, UserLoggedOut {
+public sealed interface UserChange permits UserInvited, UserStatusChanged, UserTransferred, UserDeleted, UserUpdated, UserLoggedOut,
+        UserTagsChanged {
 
     UUID userId();
 

@@ -27,7 +27,8 @@ public record UserChangeEvent(
             @JsonSubTypes.Type(value = UserTransferred.class, name = UserChangeEvent.TRANSFERRED),
             @JsonSubTypes.Type(value = UserDeleted.class, name = UserChangeEvent.DELETED),
             @JsonSubTypes.Type(value = UserUpdated.class, name = UserChangeEvent.UPDATED),
-            @JsonSubTypes.Type(value = UserLoggedOut.class, name = UserChangeEvent.LOGGED_OUT)})
+            @JsonSubTypes.Type(value = UserLoggedOut.class, name = UserChangeEvent.LOGGED_OUT),
+            @JsonSubTypes.Type(value = UserTagsChanged.class, name = UserChangeEvent.TAGS_CHANGED)})
         UserChange data) {
 
     public static final String SPEC_VERSION = "1.0";
@@ -38,6 +39,7 @@ public record UserChangeEvent(
     public static final String DELETED = "roster.user.deleted";
     public static final String UPDATED = "roster.user.updated";
     public static final String LOGGED_OUT = "roster.user.logged-out";
+    public static final String TAGS_CHANGED = "roster.user.tags-changed";
 
     public UserChangeEvent {
         Objects.requireNonNull(id, "id");

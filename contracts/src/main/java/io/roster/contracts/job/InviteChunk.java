@@ -17,4 +17,9 @@ public record InviteChunk(UUID jobId, UUID orgId, int chunkNo, int chunkCount, U
         Objects.requireNonNull(orgId, "orgId");
         rows = List.copyOf(rows);
     }
+
+    @Override
+    public int size() {
+        return rows.size();
+    }
 }

@@ -12,8 +12,9 @@ import java.util.UUID;
  * An unknown {@code kind} fails deserialization and goes to the dead-letter topic.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({@JsonSubTypes.Type(value = InviteChunk.class, name = "invite")})
-public sealed interface JobCommand permits InviteChunk {
+@JsonSubTypes({@JsonSubTypes.Type(value = InviteChunk.class, name = "invite"),
+        @JsonSubTypes.Type(value = UsersChunk.class, name = "users")})
+public sealed interface JobCommand permits InviteChunk, UsersChunk {
 
     UUID jobId();
 
@@ -27,4 +28,10 @@ public sealed interface JobCommand permits InviteChunk {
 
     /** The user who submitted the job. */
     UUID requestedBy();
+
+    /** The rows of this chunk. */
+    int size();
+
+    /** Set on the last chunk only: the job's row count. */
+    Integer jobTotal();
 }

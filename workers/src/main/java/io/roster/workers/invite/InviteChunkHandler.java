@@ -3,14 +3,13 @@ package io.roster.workers.invite;
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.InviteRow;
 import io.roster.persistence.Invitations;
-import io.roster.persistence.Jobs;
 import io.roster.persistence.Jobs.RowError;
 import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import io.roster.persistence.Users.ExistingEmail;
 import io.roster.persistence.Users.NewUser;
 import io.roster.workers.consume.FatalRecordException;
+import io.roster.workers.jobs.ChunkTransaction;
 import io.roster.workers.jobs.JobHandler;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,8 +26,7 @@ import javax.sql.DataSource;
 
 /**
  * Applies an invite chunk: validates every row, invites the good ones as pending users in the job's organization,
- * and records each bad row as a job error, all in one transaction with the claim of the chunk. A chunk claimed
- * after its job was cancelled is skipped whole and counted as skipped.
+ * and records each bad row as a job error, in the chunk's one transaction ({@link ChunkTransaction}).
  *
  * <p>Produces one outbox entry per invited user: its {@code roster.user.invited} event, its
  * snapshot and its invitation mail (a single-use link to create a password).
@@ -53,30 +51,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
 
     @Override
     public boolean apply(InviteChunk chunk) {
-        try {
-            return Tx.run(dataSource, connection -> applyIn(connection, chunk));
-        } catch (Tx.DataAccessException e) {
-            if ("23503".equals(e.sqlState())) {
-                // a foreign key names no row: the job or its organization does not exist, and never will
-                throw new FatalRecordException("job " + chunk.jobId() + " or organization " + chunk.orgId()
-                        + " does not exist", e);
-            }
-            throw e;
-        }
+        return ChunkTransaction.run(dataSource, chunk, connection -> applyIn(connection, chunk));
     }
 
-    private boolean applyIn(Connection connection, InviteChunk chunk) throws SQLException {
-        if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size())) {
-            return false;
-        }
-        if (chunk.jobTotal() != null) {
-            // the last chunk of an upload knows the job's counts, should the gateway not have recorded them
-            Jobs.setCounts(connection, chunk.jobId(), chunk.jobTotal(), chunk.chunkCount());
-        }
-        if (Jobs.cancelRequested(connection, chunk.jobId())) {
-            Jobs.skipChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.rows().size());
-            return true;
-        }
+    private ChunkTransaction.Outcome applyIn(Connection connection, InviteChunk chunk) throws SQLException {
         Organizations.Org org = Organizations.find(connection, chunk.orgId())
                 .orElseThrow(() -> new FatalRecordException("organization " + chunk.orgId() + " does not exist", null));
         List<RowError> errors = new ArrayList<>();
@@ -115,11 +93,7 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 org.name(), invitationTtl, publicUrl, now);
         Users.insertInvited(connection, users, UUID::randomUUID, invitations::mailFor);
         invitations.store(connection);
-        errors.sort(java.util.Comparator.comparingInt(RowError::rowNo));
-        Jobs.addErrors(connection, chunk.jobId(), errors);
-        int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();
-        Jobs.completeChunk(connection, chunk.jobId(), chunk.chunkNo(), users.size(), failedRows);
-        return true;
+        return new ChunkTransaction.Outcome(users.size(), errors);
     }
 
     private static RowError duplicate(int rowNo, String email, int firstRow) {

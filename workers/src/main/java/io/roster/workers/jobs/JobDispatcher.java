@@ -1,6 +1,7 @@
 package io.roster.workers.jobs;
 
 import io.roster.contracts.job.InviteChunk;
+import io.roster.contracts.job.UsersChunk;
 import io.roster.contracts.job.JobCommand;
 import io.roster.workers.consume.ConsumerLoop;
 import io.roster.workers.consume.FatalRecordException;
@@ -9,15 +10,20 @@ import io.roster.workers.consume.FatalRecordException;
 public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
 
     private final JobHandler<InviteChunk> invites;
+    private final JobHandler<UsersChunk> users;
 
-    public JobDispatcher(JobHandler<InviteChunk> invites) {
+    public JobDispatcher(JobHandler<InviteChunk> invites, JobHandler<UsersChunk> users) {
         this.invites = invites;
+        this.users = users;
     }
 
     @Override
     public boolean apply(JobCommand command) {
         if (command instanceof InviteChunk invite) {
             return invites.apply(invite);
+        }
+        if (command instanceof UsersChunk chunk) {
+            return users.apply(chunk);
         }
         throw new FatalRecordException("no handler for " + command.getClass().getSimpleName(), null);
     }

@@ -1,0 +1,44 @@
+package io.roster.gateway.bulk;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The bodies of the bulk jobs over existing users. Each selects its users by exactly one of {@code userIds} (at
+ * most {@code ROSTER_MAX_ROWS_PER_JOB}, no repeats; row numbers in the job's errors are positions in this list,
+ * from 1) or {@code filter} (the users list's filters, resolved to a fixed set of users when the job is submitted;
+ * the job's {@code total} says how many it matched).
+ */
+public final class BulkRequests {
+
+    private BulkRequests() {
+    }
+
+    /** The users list's filters: roles and statuses (any of), a tag, text, and whether sub-organizations count. */
+    @Serdeable
+    public record Filter(@Nullable List<String> role, @Nullable List<String> status, @Nullable String tag,
+                         @Nullable String q, @Nullable Boolean includeSubOrgs) {
+    }
+
+    /** Apply {@code tag} (or remove it, with {@code remove}); {@code create} defines it first when missing. */
+    @Serdeable
+    public record TagRequest(@Nullable List<UUID> userIds, @Nullable Filter filter, @Nullable String tag,
+                             @Nullable Boolean remove, @Nullable Boolean create) {
+    }
+
+    /** Delete the users; {@code confirm} must be exactly {@code DELETE}. */
+    @Serdeable
+    public record DeleteRequest(@Nullable List<UUID> userIds, @Nullable Filter filter, @Nullable String confirm) {
+    }
+
+    /**
+     * Move the users to the organization where {@code destinationAdminEmail} is an Admin (within the caller's
+     * reach), with {@code role} (User when absent).
+     */
+    @Serdeable
+    public record TransferRequest(@Nullable List<UUID> userIds, @Nullable Filter filter,
+                                  @Nullable String destinationAdminEmail, @Nullable String role) {
+    }
+}

@@ -1,0 +1,184 @@
+package io.roster.gateway.bulk;
+
+import io.roster.contracts.Topics;
+import io.roster.contracts.job.BulkAction;
+import io.roster.contracts.job.JobType;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.user.Emails;
+import io.roster.contracts.user.Role;
+import io.roster.gateway.GatewayConfig;
+import io.roster.gateway.auth.Caller;
+import io.roster.gateway.jobs.JobSubmitter;
+import io.roster.gateway.orgs.Access;
+import io.roster.gateway.orgs.OrgTags;
+import io.roster.gateway.orgs.Permission;
+import io.roster.gateway.problem.ProblemException;
+import io.roster.gateway.users.UserListQuery;
+import io.roster.persistence.Tx;
+import jakarta.inject.Singleton;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Checks a bulk request (permission, selection, the action's own fields) and submits it as a job of
+ * {@link io.roster.contracts.job.UsersChunk}s on the engine every job shares: tag and delete on the bulk-actions
+ * topic, transfer on the transfers topic. Reach is checked again by the workers for every id, when it applies.
+ */
+@Singleton
+public class BulkService {
+
+    public static final String CONFIRM_DELETE = "DELETE";
+
+    private final DataSource dataSource;
+    private final Access access;
+    private final OrgTags tags;
+    private final JobSubmitter submitter;
+    private final GatewayConfig config;
+    private final Topics topics;
+
+    public BulkService(DataSource dataSource, Access access, OrgTags tags, JobSubmitter submitter,
+                       GatewayConfig config, Topics topics) {
+        this.dataSource = dataSource;
+        this.access = access;
+        this.tags = tags;
+        this.submitter = submitter;
+        this.config = config;
+        this.topics = topics;
+    }
+
+    public JobSubmitter.Submission tag(Caller caller, UUID orgId, BulkRequests.TagRequest request, String key) {
+        access.require(caller, orgId, Permission.tag);
+        if (request.tag() == null || !request.tag().strip().matches(OrgTags.PATTERN)) {
+            throw ProblemException.invalid("tag", "must be 1 to 50 letters, digits, spaces or _ : . -");
+        }
+        String tag = request.tag().strip();
+        boolean remove = Boolean.TRUE.equals(request.remove());
+        if (!remove && Boolean.TRUE.equals(request.create())) {
+            tags.create(orgId, tag, "tag");
+        } else if (!remove && !tags.exists(orgId, tag)) {
+            throw ProblemException.unprocessable("unknown-tag", "tag", "the organization has no tag '" + tag
+                    + "'; create it first, or send \"create\": true");
+        }
+        return submit(caller, orgId, JobType.tag, new BulkAction.Tag(tag, remove), request.userIds(),
+                request.filter(), topics.bulkActions(), key);
+    }
+
+    public JobSubmitter.Submission delete(Caller caller, UUID orgId, BulkRequests.DeleteRequest request, String key) {
+        access.require(caller, orgId, Permission.delete);
+        if (!CONFIRM_DELETE.equals(request.confirm())) {
+            throw ProblemException.unprocessable("confirmation-required", "confirm",
+                    "must be exactly DELETE to delete users");
+        }
+        if (request.userIds() != null && request.userIds().contains(caller.userId())) {
+            throw ProblemException.unprocessable("cannot-delete-self", "userIds[" + request.userIds()
+                    .indexOf(caller.userId()) + "]", "is you; you cannot delete yourself, ask another admin");
+        }
+        return submit(caller, orgId, JobType.delete, new BulkAction.Delete(), request.userIds(), request.filter(),
+                topics.bulkActions(), key);
+    }
+
+    public JobSubmitter.Submission transfer(Caller caller, UUID orgId, BulkRequests.TransferRequest request,
+                                            String key) {
+        access.require(caller, orgId, Permission.transfer);
+        Role role = Role.User;
+        if (request.role() != null) {
+            role = Role.parse(request.role());
+            if (role == null) {
+                throw ProblemException.invalid("role", "'" + request.role() + "' is not one of Admin, Staff, User");
+            }
+        }
+        if (request.destinationAdminEmail() == null || request.destinationAdminEmail().isBlank()) {
+            throw ProblemException.invalid("destinationAdminEmail", "is required: the email of an Admin of the "
+                    + "organization the users move to");
+        }
+        String email = Emails.normalize(request.destinationAdminEmail());
+        Map<String, Object> admin = Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, role FROM users WHERE email = ?")) {
+                ps.setString(1, email);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("id", rs.getObject(1, UUID.class));
+                    row.put("org", rs.getObject(2, UUID.class));
+                    row.put("role", rs.getString(3));
+                    return row;
+                }
+            }
+        });
+        // an email outside the caller's organizations is answered as unknown: nothing about other tenants leaks
+        if (admin == null || !access.reaches(caller, (UUID) admin.get("org"))) {
+            throw ProblemException.unprocessable("unknown-destination", "destinationAdminEmail",
+                    "no admin with this email in your organizations");
+        }
+        if (!Role.Admin.name().equals(admin.get("role"))) {
+            throw ProblemException.unprocessable("not-an-admin", "destinationAdminEmail",
+                    "is not an Admin of their organization; name an Admin of the destination");
+        }
+        if (request.userIds() != null && request.userIds().contains(caller.userId())) {
+            throw ProblemException.unprocessable("cannot-transfer-self", "userIds[" + request.userIds()
+                    .indexOf(caller.userId()) + "]", "is you; you cannot transfer yourself, ask another admin");
+        }
+        return submit(caller, orgId, JobType.transfer, new BulkAction.Transfer((UUID) admin.get("org"),
+                (UUID) admin.get("id"), role), request.userIds(), request.filter(), topics.transfers(), key);
+    }
+
+    private JobSubmitter.Submission submit(Caller caller, UUID orgId, JobType type, BulkAction action,
+                                           List<UUID> userIds, BulkRequests.Filter filter, String topic, String key) {
+        if ((userIds == null) == (filter == null)) {
+            throw ProblemException.invalid("userIds", "give either userIds or filter (exactly one of them)");
+        }
+        String canonical = type + "|" + Json.writeString(action) + "|";
+        if (userIds != null) {
+            checkIds(userIds);
+            canonical += "ids:" + userIds;
+            try (SelectionChunkSource source = SelectionChunkSource.of(userIds, orgId, caller.userId(),
+                    caller.client(), action, config.chunkSize(), canonical)) {
+                return submitter.submit(caller, orgId, type, key, topic, source);
+            }
+        }
+        UserListQuery query = parse(filter);
+        canonical += "filter:" + query.roles() + query.statuses() + "|" + query.tag() + "|" + query.text() + "|"
+                + query.includeSubOrgs();
+        try (SelectionChunkSource source = SelectionChunkSource.of(dataSource, query, orgId, caller.userId(),
+                caller.client(), action, config.chunkSize(), canonical)) {
+            return submitter.submit(caller, orgId, type, key, topic, source);
+        }
+    }
+
+    private void checkIds(List<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            throw ProblemException.invalid("userIds", "must name at least one user");
+        }
+        if (userIds.size() > config.maxRowsPerJob()) {
+            throw ProblemException.tooLarge("userIds", "at most " + config.maxRowsPerJob() + " users per job");
+        }
+        Map<UUID, Integer> seen = new HashMap<>();
+        for (int i = 0; i < userIds.size(); i++) {
+            UUID id = userIds.get(i);
+            if (id == null) {
+                throw ProblemException.invalid("userIds[" + i + "]", "must be a user id");
+            }
+            Integer first = seen.putIfAbsent(id, i);
+            if (first != null) {
+                throw ProblemException.invalid("userIds[" + i + "]", "repeats userIds[" + first + "]");
+            }
+        }
+    }
+
+    private static UserListQuery parse(BulkRequests.Filter filter) {
+        try {
+            return UserListQuery.parse(null, filter.role() == null ? null : String.join(",", filter.role()),
+                    filter.status() == null ? null : String.join(",", filter.status()), filter.tag(), filter.q(),
+                    Boolean.TRUE.equals(filter.includeSubOrgs()), 1);
+        } catch (ProblemException e) {
+            throw e.nestedIn("filter");
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package io.roster.launcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.roster.contracts.event.UserChange;
+import io.roster.contracts.event.UserChangeEvent;
+import io.roster.contracts.event.UserDeleted;
+import io.roster.contracts.event.UserTagsChanged;
+import io.roster.contracts.event.UserTransferred;
+import io.roster.contracts.job.UsersChunk;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.user.Role;
+import io.roster.infra.Ports;
+import io.roster.persistence.Database;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
+import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.SimulatedCrash;
+import io.roster.testsupport.Sql;
+import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TopicReader;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bulk tag, delete and transfer end to end over the real broker and database: explicit ids and filters, ids of
+ * another tenant smuggled into the body, confirmations, destinations, and a worker killed in the middle of each.
+ */
+class BulkActionsIT {
+
+    private static final String ADMIN = InviteFlowIT.ADMIN;
+
+    private record Stack(TestEnv test, Map<String, String> env, ApiClient admin, String org, UUID foreignUser,
+                         javax.sql.DataSource pool) {
+        String jobs() {
+            return "/api/v1/orgs/" + org + "/jobs/";
+        }
+    }
+
+    /** The org's users by email (the admin included). */
+    private static Map<String, String> idsByEmail(ApiClient admin, String org, String query) {
+        Map<String, String> ids = new HashMap<>();
+        admin.get("/api/v1/orgs/" + org + "/users?limit=1000" + query).json().get("items")
+                .forEach(u -> ids.put(u.get("email").asText(), u.get("id").asText()));
+        return ids;
+    }
+
+    /** Invites {@code count} users named {@code prefix}N (every third one Staff) and waits for them. */
+    private static void invite(ApiClient admin, String org, String prefix, int count, String role) {
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            users.add(Map.of("email", prefix + i + "@bulk.example", "firstName", "U" + i,
+                    "role", role != null ? role : i % 3 == 0 ? "Staff" : "User"));
+        }
+        String location = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", users), Map.of())
+                .header("Location");
+        assertEquals("succeeded", InviteFlowIT.awaitFinished(admin, location).get("state").asText());
+    }
+
+    /** A user of another tenant (another root organization), made directly in the database. */
+    private static UUID foreignUser(TestEnv test) {
+        UUID org = UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        try (var pool = Database.pool(test.db(), "foreign")) {
+            Tx.run(pool, c -> {
+                Organizations.insertRoot(c, org, "Other tenant");
+                Users.insertInvited(c, List.of(new Users.NewUser(user, org, "foreign@other.example", "F", "O",
+                        Role.User, null, List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null,
+                        null)), UUID::randomUUID);
+                return null;
+            });
+        }
+        return user;
+    }
+
+    private static Stack start(TestEnv test, Map<String, String> env, RosterSystem system,
+                               javax.sql.DataSource pool) {
+        ApiClient admin = new ApiClient(system.apiUri()).login(ADMIN, InviteFlowIT.PASSWORD);
+        return new Stack(test, env, admin, InviteFlowIT.orgOf(admin), foreignUser(test), pool);
+    }
+
+    /** Change events on the user-changes topic whose data matches, once at least {@code count} arrived. */
+    private static <T extends UserChange> List<UserChangeEvent> events(Stack stack, Class<T> type, int count) {
+        List<UserChangeEvent> found = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(stack.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"),
+                stack.test().topics().userChanges())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : reader.readToEnd()) {
+                    UserChangeEvent event = Json.read(record.value(), UserChangeEvent.class);
+                    if (type.isInstance(event.data())) {
+                        found.add(event);
+                    }
+                }
+                return found.size() >= count;
+            });
+        }
+        return found;
+    }
+
+    private static void assertOutboxDrained(Stack stack) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Sql.count(stack.pool(),
+                "SELECT count(*) FROM outbox") == 0);
+    }
+
+    private static JsonNode errors(ApiClient admin, String location) {
+        return admin.get(location + "/errors").json().get("items");
+    }
+
+    @Test
+    void tagsApplyByIdsAndByFilterOnceAndOnlyWithinReach() {
+        TestEnv test = TestEnv.create("bulktag");
+        Map<String, String> env = InviteFlowIT.env(test);
+        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system, pool);
+            ApiClient admin = stack.admin();
+            invite(admin, stack.org(), "t", 9, null);
+            Map<String, String> ids = idsByEmail(admin, stack.org(), "");
+            List<String> picked = new ArrayList<>(List.of(ids.get("t1@bulk.example"), ids.get("t2@bulk.example"),
+                    ids.get("t4@bulk.example")));
+            picked.add(stack.foreignUser().toString());
+
+            ApiClient.Response unknown = admin.post(stack.jobs() + "tag", Map.of("userIds", picked, "tag", "vip"),
+                    Map.of());
+            assertEquals(422, unknown.status(), unknown.body());
+            assertEquals("tag", unknown.json().at("/errors/0/field").asText());
+            assertEquals(400, admin.post(stack.jobs() + "tag", Map.of("tag", "vip", "create", true), Map.of())
+                    .status(), "neither userIds nor filter");
+
+            ApiClient.Response accepted = admin.post(stack.jobs() + "tag", Map.of("userIds", picked, "tag", "vip",
+                    "create", true), Map.of());
+            assertEquals(202, accepted.status(), accepted.body());
+            JsonNode job = InviteFlowIT.awaitFinished(admin, accepted.header("Location"));
+            assertEquals("partially_succeeded", job.get("state").asText(), job.toString());
+            assertEquals(4, job.get("total").asInt());
+            assertEquals(3, job.get("succeeded").asInt());
+            JsonNode errors = errors(admin, accepted.header("Location"));
+            assertEquals(1, errors.size());
+            assertEquals(4, errors.get(0).get("row").asInt(), "the fourth id: another tenant's user");
+            assertEquals("not_found", errors.get(0).get("code").asText());
+            assertEquals("userIds", errors.get(0).get("field").asText());
+            assertEquals(Set.of("t1@bulk.example", "t2@bulk.example", "t4@bulk.example"),
+                    idsByEmail(admin, stack.org(), "&tag=vip").keySet());
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM users WHERE id = '" + stack.foreignUser()
+                    + "' AND tags <> '{}'"), "the other tenant's user is untouched");
+            assertEquals(3, events(stack, UserTagsChanged.class, 3).size());
+
+            // the same again: nothing changes, nothing is emitted
+            String again = admin.post(stack.jobs() + "tag", Map.of("userIds", picked.subList(0, 3), "tag", "vip"),
+                    Map.of()).header("Location");
+            assertEquals("succeeded", InviteFlowIT.awaitFinished(admin, again).get("state").asText());
+            assertEquals(3, InviteFlowIT.awaitFinished(admin, again).get("succeeded").asInt());
+            assertOutboxDrained(stack);
+            assertEquals(3, events(stack, UserTagsChanged.class, 3).size(), "applying twice emits nothing");
+
+            // by filter: every Staff user, resolved when the job is submitted
+            int staff = idsByEmail(admin, stack.org(), "&role=Staff").size();
+            ApiClient.Response byFilter = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of("role",
+                    List.of("Staff")), "tag", "team", "create", true), Map.of());
+            assertEquals(staff, byFilter.json().get("total").asInt(), "the job says how many the filter matched");
+            assertEquals("succeeded", InviteFlowIT.awaitFinished(admin, byFilter.header("Location")).get("state")
+                    .asText());
+            assertEquals(idsByEmail(admin, stack.org(), "&role=Staff").keySet(),
+                    idsByEmail(admin, stack.org(), "&tag=team").keySet());
+
+            // removing by filter
+            String removal = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of("tag", "vip"), "tag", "vip",
+                    "remove", true), Map.of()).header("Location");
+            assertEquals(3, InviteFlowIT.awaitFinished(admin, removal).get("succeeded").asInt());
+            assertEquals(Set.of(), idsByEmail(admin, stack.org(), "&tag=vip").keySet());
+
+            ApiClient.Response badFilter = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of("status",
+                    List.of("sleeping")), "tag", "team"), Map.of());
+            assertEquals(400, badFilter.status());
+            assertEquals("filter.status", badFilter.json().at("/errors/0/field").asText());
+            ApiClient.Response none = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of("q", "nobody-here"),
+                    "tag", "team"), Map.of());
+            assertEquals(422, none.status(), none.body());
+            assertEquals("filter", none.json().at("/errors/0/field").asText());
+        }
+    }
+
+    @Test
+    void deleteNeedsTheConfirmationAndRemovesUsersWithTheirSessionsAndInvitations() {
+        TestEnv test = TestEnv.create("bulkdel");
+        Map<String, String> env = InviteFlowIT.env(test);
+        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system, pool);
+            ApiClient admin = stack.admin();
+            invite(admin, stack.org(), "d", 8, null);
+            Map<String, String> ids = idsByEmail(admin, stack.org(), "");
+            String adminId = ids.get(ADMIN);
+            List<String> doomed = List.of(ids.get("d1@bulk.example"), ids.get("d2@bulk.example"),
+                    stack.foreignUser().toString());
+            long usersBefore = Sql.count(stack.pool(), "SELECT count(*) FROM users");
+
+            ApiClient.Response missing = admin.post(stack.jobs() + "delete", Map.of("userIds", doomed), Map.of());
+            assertEquals(422, missing.status(), missing.body());
+            assertEquals("confirm", missing.json().at("/errors/0/field").asText());
+            assertEquals("application/problem+json", missing.header("Content-Type"));
+            assertEquals(422, admin.post(stack.jobs() + "delete", Map.of("userIds", doomed, "confirm", "delete"),
+                    Map.of()).status(), "exactly DELETE");
+            ApiClient.Response self = admin.post(stack.jobs() + "delete", Map.of("userIds", List.of(adminId),
+                    "confirm", "DELETE"), Map.of());
+            assertEquals(422, self.status());
+            assertEquals("userIds[0]", self.json().at("/errors/0/field").asText());
+            assertEquals(usersBefore, Sql.count(stack.pool(), "SELECT count(*) FROM users"), "refusals change nothing");
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM jobs WHERE type = 'delete'"));
+
+            // a live session of one of them ends with the deletion
+            Sql.execute(stack.pool(), "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('\\x01', '"
+                    + doomed.get(0) + "', now() + interval '1 hour')");
+            String location = admin.post(stack.jobs() + "delete", Map.of("userIds", doomed, "confirm", "DELETE"),
+                    Map.of()).header("Location");
+            JsonNode job = InviteFlowIT.awaitFinished(admin, location);
+            assertEquals(2, job.get("succeeded").asInt(), job.toString());
+            assertEquals(1, job.get("failed").asInt());
+            assertEquals("not_found", errors(admin, location).get(0).get("code").asText());
+            assertEquals(usersBefore - 2, Sql.count(stack.pool(), "SELECT count(*) FROM users"));
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM sessions WHERE user_id = '" + doomed.get(0)
+                    + "'"));
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM invitations WHERE user_id IN ('"
+                    + doomed.get(0) + "', '" + doomed.get(1) + "')"), "their invitations are gone");
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM activity WHERE user_id IN ('"
+                    + doomed.get(0) + "', '" + doomed.get(1) + "')"), "their data is gone");
+            assertEquals(1, Sql.count(stack.pool(), "SELECT count(*) FROM users WHERE id = '" + stack.foreignUser()
+                    + "'"), "the other tenant's user is untouched");
+            List<UserChangeEvent> deleted = events(stack, UserDeleted.class, 2);
+            assertEquals(Set.of(doomed.get(0), doomed.get(1)), deleted.stream()
+                    .map(e -> e.data().userId().toString()).collect(Collectors.toSet()));
+            assertEquals(2, tombstones(stack, Set.of(doomed.get(0), doomed.get(1))));
+
+            // by filter: every pending Staff user
+            int staff = idsByEmail(admin, stack.org(), "&role=Staff&status=pending").size();
+            String byFilter = admin.post(stack.jobs() + "delete", Map.of("filter", Map.of("role", List.of("Staff"),
+                    "status", List.of("pending")), "confirm", "DELETE"), Map.of()).header("Location");
+            assertEquals(staff, InviteFlowIT.awaitFinished(admin, byFilter).get("succeeded").asInt());
+            assertEquals(0, idsByEmail(admin, stack.org(), "&role=Staff").size());
+
+            // a filter that takes in the caller and every admin: the caller is refused, the last admin is kept
+            String admins = admin.post(stack.jobs() + "delete", Map.of("filter", Map.of("role", List.of("Admin")),
+                    "confirm", "DELETE"), Map.of()).header("Location");
+            JsonNode refused = InviteFlowIT.awaitFinished(admin, admins);
+            assertEquals(1, refused.get("failed").asInt());
+            assertEquals("cannot_delete_self", errors(admin, admins).get(0).get("code").asText());
+            assertTrue(idsByEmail(admin, stack.org(), "").containsKey(ADMIN));
+        }
+    }
+
+    @Test
+    void theLastAdminOfAnOrganizationIsKept() {
+        TestEnv test = TestEnv.create("lastadmin");
+        Map<String, String> env = InviteFlowIT.env(test);
+        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system, pool);
+            ApiClient admin = stack.admin();
+            String sub = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Branch"), Map.of())
+                    .json().get("id").asText();
+            invite(admin, sub, "boss", 2, "Admin");
+            List<String> bosses = new ArrayList<>(idsByEmail(admin, sub, "").values());
+            String location = admin.post(stack.jobs() + "delete", Map.of("userIds", bosses, "confirm", "DELETE"),
+                    Map.of()).header("Location");
+            JsonNode job = InviteFlowIT.awaitFinished(admin, location);
+            assertEquals(1, job.get("succeeded").asInt(), job.toString());
+            JsonNode errors = errors(admin, location);
+            assertEquals("last_admin", errors.get(0).get("code").asText());
+            assertEquals(2, errors.get(0).get("row").asInt());
+            assertEquals(1, idsByEmail(admin, sub, "&role=Admin").size());
+        }
+    }
+
+    @Test
+    void transferMovesUsersToTheAdminsOrganizationAndMailsThemAndTheAdmin() throws Exception {
+        TestEnv test = TestEnv.create("bulkxfer");
+        Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
+        int smtpPort = Ports.free();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        env.putAll(Map.of("ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtpPort)));
+        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system, pool);
+            ApiClient admin = stack.admin();
+            String dest = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Destination"),
+                    Map.of()).json().get("id").asText();
+            invite(admin, dest, "chief", 1, "Admin");
+            invite(admin, stack.org(), "m", 6, null);
+            Map<String, String> ids = idsByEmail(admin, stack.org(), "");
+            String tagged = admin.post(stack.jobs() + "tag", Map.of("userIds", List.of(ids.get("m1@bulk.example")),
+                    "tag", "old", "create", true), Map.of()).header("Location");
+            InviteFlowIT.awaitFinished(admin, tagged);
+
+            ApiClient.Response unknown = admin.post(stack.jobs() + "transfer", Map.of("userIds",
+                    List.of(ids.get("m1@bulk.example")), "destinationAdminEmail", "nobody@bulk.example"), Map.of());
+            assertEquals(422, unknown.status());
+            assertEquals("destinationAdminEmail", unknown.json().at("/errors/0/field").asText());
+            assertEquals("unknown-destination", slug(unknown));
+            assertEquals("not-an-admin", slug(admin.post(stack.jobs() + "transfer", Map.of("userIds",
+                    List.of(ids.get("m1@bulk.example")), "destinationAdminEmail", "m0@bulk.example"), Map.of())));
+            assertEquals("unknown-destination", slug(admin.post(stack.jobs() + "transfer", Map.of("userIds",
+                    List.of(ids.get("m1@bulk.example")), "destinationAdminEmail", "foreign@other.example"), Map.of())),
+                    "another tenant's account is answered as unknown");
+            assertEquals(400, admin.post(stack.jobs() + "transfer", Map.of("userIds",
+                    List.of(ids.get("m1@bulk.example")), "destinationAdminEmail", "chief0@bulk.example", "role",
+                    "Boss"), Map.of()).status());
+
+            List<String> moving = List.of(ids.get("m1@bulk.example"), ids.get("m2@bulk.example"),
+                    stack.foreignUser().toString());
+            String location = admin.post(stack.jobs() + "transfer", Map.of("userIds", moving,
+                    "destinationAdminEmail", "Chief0@Bulk.example", "role", "Staff"), Map.of()).header("Location");
+            JsonNode job = InviteFlowIT.awaitFinished(admin, location);
+            assertEquals(2, job.get("succeeded").asInt(), job.toString());
+            assertEquals("not_found", errors(admin, location).get(0).get("code").asText());
+
+            Map<String, String> there = idsByEmail(admin, dest, "&role=Staff");
+            assertEquals(Set.of("m1@bulk.example", "m2@bulk.example"), there.keySet());
+            assertEquals(ids.get("m1@bulk.example"), there.get("m1@bulk.example"), "the same account moved");
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM users WHERE tags <> '{}' AND id = '"
+                    + ids.get("m1@bulk.example") + "'"), "tags stay behind: they belong to the old organization");
+            List<UserChangeEvent> moved = events(stack, UserTransferred.class, 2);
+            for (UserChangeEvent event : moved) {
+                UserTransferred data = (UserTransferred) event.data();
+                assertEquals(stack.org(), data.fromOrgId().toString());
+                assertEquals(dest, data.orgId().toString());
+                assertEquals(Role.Staff, data.role());
+            }
+            Set<String> recipients = new HashSet<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (MimeMessage message : smtp.getReceivedMessages()) {
+                    if (message.getSubject().contains("moved to") || message.getSubject().contains("transferred")) {
+                        recipients.add(message.getAllRecipients()[0].toString());
+                    }
+                }
+                return recipients.size() >= 3;
+            });
+            assertEquals(Set.of("m1@bulk.example", "m2@bulk.example", "chief0@bulk.example"), recipients);
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void aWorkerKilledMidJobAppliesNoRowTwiceForEachKindOfJob() {
+        TestEnv test = TestEnv.create("bulkcrash");
+        Map<String, String> env = InviteFlowIT.env(test);
+        AtomicBoolean armed = new AtomicBoolean();
+        try (RosterSystem system = RosterSystem.start(env, command -> {
+            if (command instanceof UsersChunk && armed.compareAndSet(true, false)) {
+                throw new SimulatedCrash("after the database commit, before the offset commit");
+            }
+        }); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system, pool);
+            ApiClient admin = stack.admin();
+            String dest = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Elsewhere"),
+                    Map.of()).json().get("id").asText();
+            invite(admin, dest, "lead", 1, "Admin");
+            invite(admin, stack.org(), "k", 12, "User");
+            List<String> all = idsByEmail(admin, stack.org(), "&role=User").values().stream().sorted().toList();
+
+            Map<String, Object> tag = Map.of("userIds", all, "tag", "crash", "create", true);
+            crashOnce(system, armed, admin, stack.jobs() + "tag", tag, 12);
+            assertEquals(12, distinctEvents(events(stack, UserTagsChanged.class, 12), e -> true));
+
+            Map<String, Object> transfer = Map.of("userIds", all.subList(0, 6), "destinationAdminEmail",
+                    "lead0@bulk.example");
+            crashOnce(system, armed, admin, stack.jobs() + "transfer", transfer, 6);
+            assertEquals(6, distinctEvents(events(stack, UserTransferred.class, 6), e -> true));
+
+            Map<String, Object> delete = Map.of("userIds", all.subList(6, 12), "confirm", "DELETE");
+            crashOnce(system, armed, admin, stack.jobs() + "delete", delete, 6);
+            assertEquals(6, distinctEvents(events(stack, UserDeleted.class, 6), e -> true));
+            assertEquals(0, idsByEmail(admin, stack.org(), "&role=User").size());
+            assertEquals(7, idsByEmail(admin, dest, "").size());
+        }
+    }
+
+    /** Runs the job with a worker that dies after its first chunk's commit, restarts it, checks the counts. */
+    private static void crashOnce(RosterSystem system, AtomicBoolean armed, ApiClient admin, String path,
+                                  Map<String, Object> body, int rows) {
+        armed.set(true);
+        String location = admin.post(path, body, Map.of()).header("Location");
+        await().atMost(Duration.ofSeconds(60)).until(() -> !system.workers().allThreadsAlive());
+        assertEquals(2, admin.get(location).json().get("processed").asInt(), "one chunk committed, then the crash");
+        system.restartWorkers();
+        JsonNode job = InviteFlowIT.awaitFinished(admin, location);
+        assertEquals("succeeded", job.get("state").asText(), job.toString());
+        assertEquals(rows, job.get("processed").asInt());
+        assertEquals(rows, job.get("succeeded").asInt());
+    }
+
+    /** Each event names one user, and no user has two events: returns how many users. */
+    private static int distinctEvents(List<UserChangeEvent> events, Predicate<UserChangeEvent> which) {
+        Map<UUID, Set<UUID>> byUser = new HashMap<>();
+        events.stream().filter(which).forEach(e -> byUser.computeIfAbsent(e.data().userId(), u -> new HashSet<>())
+                .add(e.id()));
+        assertTrue(byUser.values().stream().allMatch(s -> s.size() == 1), "one event id per user: " + byUser);
+        assertEquals(events.size(), byUser.size(), "no change published twice");
+        return byUser.size();
+    }
+
+    private static String slug(ApiClient.Response response) {
+        String type = response.json().get("type").asText();
+        return type.substring(type.lastIndexOf('/') + 1);
+    }
+
+    /** How many of {@code users} have a tombstone (a null value) on the users topic. */
+    private static int tombstones(Stack stack, Set<String> users) {
+        Set<String> found = new HashSet<>();
+        try (TopicReader reader = new TopicReader(stack.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"),
+                stack.test().topics().users())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : reader.readToEnd()) {
+                    if (record.value() == null && users.contains(record.key())) {
+                        found.add(record.key());
+                    }
+                }
+                return found.size() == users.size();
+            });
+        }
+        return found.size();
+    }
+}

@@ -1,0 +1,261 @@
+package io.roster.persistence;
+
+import io.roster.contracts.Keys;
+import io.roster.contracts.event.MailMessage;
+import io.roster.contracts.event.UserDeleted;
+import io.roster.contracts.event.UserSnapshot;
+import io.roster.contracts.event.UserTagsChanged;
+import io.roster.contracts.event.UserTransferred;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.user.Role;
+import io.roster.persistence.Jobs.RowError;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Bulk actions on existing users, a chunk of ids at a time, in the caller's (the chunk's) transaction. Every id is
+ * checked against the job organization's reach (it and its sub-organizations) when the chunk applies, not only
+ * when the job was submitted: a user moved out of reach in between is reported, not touched. An id out of reach
+ * and an id that does not exist get the same error ({@code not_found}), so a job tells nothing about other tenants.
+ * Each changed user yields one change event (one id) through the outbox, with its activity entry.
+ */
+public final class BulkUsers {
+
+    /** The users a chunk changed (or found already as asked) and the errors of the others, by row. */
+    public record Result(int succeeded, List<RowError> errors) {
+    }
+
+    /** Who does it, in which job, from which client. */
+    public record Actor(UUID userId, UUID jobId, String client) {
+    }
+
+    private record Found(UUID id, UUID orgId, Role role, String email, String firstName, int rowNo) {
+    }
+
+    private BulkUsers() {
+    }
+
+    /**
+     * Adds {@code tag} to each user (or removes it). A user who already has it (or, removing, has not) is counted
+     * as succeeded and changes nothing: no event, no activity.
+     */
+    public static Result tag(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo, String tag,
+                             boolean remove, Actor actor) throws SQLException {
+        List<RowError> errors = new ArrayList<>();
+        Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, false, errors);
+        List<Users.Change> changes = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET tags = "
+                + (remove ? "array_remove(tags, ?)" : "array_append(tags, ?)") + ", updated_at = clock_timestamp() "
+                + "WHERE id = ANY (?) AND " + (remove ? "" : "NOT ") + "tags @> ARRAY[?]::text[] RETURNING "
+                + Users.SNAPSHOT)) {
+            ps.setString(1, tag);
+            ps.setArray(2, connection.createArrayOf("uuid", found.keySet().toArray()));
+            ps.setString(3, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UserSnapshot user = Users.snapshot(rs);
+                    UserTagsChanged data = new UserTagsChanged(user.id(), user.orgId(),
+                            remove ? List.of() : List.of(tag), remove ? List.of(tag) : List.of(), user.tags(),
+                            user.updatedAt(), actor.userId(), actor.jobId());
+                    changes.add(new Users.Change(UUID.randomUUID(), data, user, user.updatedAt(), actor.userId(),
+                            actor.client(), (remove ? "removed tag " : "added tag ") + tag, null));
+                }
+            }
+        }
+        Users.recordChanges(connection, changes);
+        return new Result(found.size(), errors);
+    }
+
+    /**
+     * Deletes each user: their sessions end and their pending invitations die with the row (cascades), their
+     * activity is removed, and each gets a {@code roster.user.deleted} event and a tombstone on the users topic.
+     * Refused per row: the caller themself ({@code cannot_delete_self}) and the last admin of an organization
+     * ({@code last_admin}).
+     */
+    public static Result delete(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo, Actor actor,
+                                Instant now) throws SQLException {
+        List<RowError> errors = new ArrayList<>();
+        Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, true, errors);
+        refuseSelf(found, actor, errors, "cannot_delete_self", "you cannot delete yourself; ask another admin");
+        keepLastAdmins(connection, found, errors, "delete");
+        UUID[] doomed = found.keySet().toArray(UUID[]::new);
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM activity WHERE user_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", doomed));
+            ps.executeUpdate();
+        }
+        List<Users.Change> changes = new ArrayList<>(doomed.length);
+        try (PreparedStatement ps = connection.prepareStatement(
+                "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", doomed));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    changes.add(new Users.Change(UUID.randomUUID(), new UserDeleted(id, rs.getObject(2, UUID.class),
+                            now, actor.userId(), actor.jobId()), null, now, actor.userId(), actor.client(), null, null));
+                }
+            }
+        }
+        Users.recordChanges(connection, changes);
+        return new Result(changes.size(), errors);
+    }
+
+    /**
+     * Moves each user to {@code destination} with {@code role}: their account and password stay, their sessions
+     * end (they were granted in the old organization), their tags are dropped (tags belong to an organization).
+     * Each user is mailed; the destination's admin gets one mail per chunk naming the users who arrived.
+     * Refused per row: the caller themself, the last admin of an organization, a user already in the destination.
+     */
+    public static Result transfer(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo,
+                                  Organizations.Org destination, UUID destinationAdminId, Role role, Actor actor)
+            throws SQLException {
+        List<RowError> errors = new ArrayList<>();
+        Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, true, errors);
+        refuseSelf(found, actor, errors, "cannot_transfer_self", "you cannot transfer yourself; ask another admin");
+        found.values().removeIf(user -> {
+            if (user.orgId().equals(destination.id())) {
+                errors.add(new RowError(user.rowNo(), "userIds", "already_in_destination",
+                        "user " + user.id() + " is already in " + destination.name()));
+                return true;
+            }
+            return false;
+        });
+        keepLastAdmins(connection, found, errors, "transfer");
+        UUID[] moving = found.keySet().toArray(UUID[]::new);
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM sessions WHERE user_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", moving));
+            ps.executeUpdate();
+        }
+        List<Users.Change> changes = new ArrayList<>(moving.length);
+        List<String> arrived = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET org_id = ?, role = ?, tags = '{}', "
+                + "updated_at = clock_timestamp() WHERE id = ANY (?) RETURNING " + Users.SNAPSHOT)) {
+            ps.setObject(1, destination.id());
+            ps.setString(2, role.name());
+            ps.setArray(3, connection.createArrayOf("uuid", moving));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UserSnapshot user = Users.snapshot(rs);
+                    Found before = found.get(user.id());
+                    MailMessage mail = new MailMessage(UUID.randomUUID(), user.email(),
+                            "You have moved to " + destination.name(), "Hello " + before.firstName() + ",\n\nyour "
+                            + "account now belongs to " + destination.name() + ", with the role " + role + ". Your "
+                            + "password is unchanged; please sign in again.\n", "transfer", user.id());
+                    changes.add(new Users.Change(UUID.randomUUID(), new UserTransferred(user.id(), destination.id(),
+                            before.orgId(), role, user.updatedAt(), actor.userId(), actor.jobId()), user,
+                            user.updatedAt(), actor.userId(), actor.client(), "moved to " + destination.name(),
+                            Json.writeString(mail)));
+                    arrived.add(user.email());
+                }
+            }
+        }
+        Users.recordChanges(connection, changes);
+        if (!arrived.isEmpty()) {
+            Users.UserContact admin = Users.contact(connection, destinationAdminId);
+            if (admin != null) {
+                MailMessage mail = new MailMessage(UUID.randomUUID(), admin.email(), arrived.size()
+                        + (arrived.size() == 1 ? " user was" : " users were") + " transferred to " + destination.name(),
+                        "Hello " + admin.firstName() + ",\n\nthese users now belong to " + destination.name()
+                                + " with the role " + role + " (job " + actor.jobId() + "):\n\n"
+                                + String.join("\n", arrived) + "\n", "transfer-admin", destinationAdminId);
+                Outbox.append(connection, List.of(Outbox.Entry.mail(mail.id(), Keys.user(destinationAdminId),
+                        Json.writeString(mail))));
+            }
+        }
+        return new Result(changes.size(), errors);
+    }
+
+    /**
+     * The chunk's users within reach of {@code orgId}, in row order (locked when {@code lock}); the others are
+     * added to {@code errors} as {@code not_found}.
+     */
+    private static Map<UUID, Found> inReach(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo,
+                                            boolean lock, List<RowError> errors) throws SQLException {
+        Map<UUID, Found> rows = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, org_id, role, email, first_name FROM users "
+                + "WHERE id = ANY (?) AND org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))"
+                + (lock ? " ORDER BY id FOR UPDATE" : ""))) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.setObject(2, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    rows.put(id, new Found(id, rs.getObject(2, UUID.class), Role.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getString(5), 0));
+                }
+            }
+        }
+        Map<UUID, Found> inOrder = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            UUID id = ids.get(i);
+            Found user = rows.get(id);
+            if (user == null) {
+                errors.add(new RowError(firstRowNo + i, "userIds", "not_found",
+                        "no user " + id + " in this organization or its sub-organizations"));
+            } else {
+                inOrder.put(id, new Found(id, user.orgId(), user.role(), user.email(), user.firstName(), firstRowNo + i));
+            }
+        }
+        return inOrder;
+    }
+
+    private static void refuseSelf(Map<UUID, Found> found, Actor actor, List<RowError> errors, String code,
+                                   String message) {
+        Found self = found.remove(actor.userId());
+        if (self != null) {
+            errors.add(new RowError(self.rowNo(), "userIds", code, message));
+        }
+    }
+
+    /**
+     * Leaves every organization at least one admin: under a lock of the organizations concerned (so that chunks
+     * applying at once on other workers count the same admins), the admins that would leave their organization
+     * without one are taken out of {@code found} (the last of them in row order) and reported as
+     * {@code last_admin}.
+     */
+    private static void keepLastAdmins(Connection connection, Map<UUID, Found> found, List<RowError> errors,
+                                       String verb) throws SQLException {
+        Map<UUID, List<Found>> adminsByOrg = new java.util.TreeMap<>();
+        for (Found user : found.values()) {
+            if (user.role() == Role.Admin) {
+                adminsByOrg.computeIfAbsent(user.orgId(), k -> new ArrayList<>()).add(user);
+            }
+        }
+        if (adminsByOrg.isEmpty()) {
+            return;
+        }
+        UUID[] orgs = adminsByOrg.keySet().toArray(UUID[]::new);
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id FROM organizations WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+            ps.setArray(1, connection.createArrayOf("uuid", orgs));
+            ps.executeQuery().close();
+        }
+        Map<UUID, Integer> admins = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT org_id, count(*) FROM users "
+                + "WHERE org_id = ANY (?) AND role = 'Admin' GROUP BY org_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", orgs));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    admins.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+        }
+        adminsByOrg.forEach((org, leaving) -> {
+            if (admins.getOrDefault(org, 0) - leaving.size() < 1) {
+                Found last = leaving.get(leaving.size() - 1);
+                found.remove(last.id());
+                errors.add(new RowError(last.rowNo(), "userIds", "last_admin", "user " + last.id()
+                        + " is the last admin of their organization; make someone else an admin before you " + verb
+                        + " them"));
+            }
+        });
+    }
+}
