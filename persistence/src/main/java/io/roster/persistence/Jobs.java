@@ -290,6 +290,15 @@ public final class Jobs {
         }
     }
 
+    /** Sets a job's total once its work found out how many rows it has (an export, when it ran). */
+    public static void setTotal(Connection connection, UUID jobId, int total) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET total = ? WHERE id = ?")) {
+            ps.setInt(1, total);
+            ps.setObject(2, jobId);
+            ps.executeUpdate();
+        }
+    }
+
     /**
      * Fails the jobs whose submission was cut off: created before {@code cutoff}, never marked submitted, nothing
      * applied. Their chunks, if any were sent, were in a Kafka transaction that is aborted by now.

@@ -54,6 +54,11 @@ public final class ApiClient {
         return new ApiClient(base, response.json().get("token").asText());
     }
 
+    /** The bearer token this client sends (null before login). */
+    public String token() {
+        return token;
+    }
+
     public ApiClient withToken(String bearer) {
         return new ApiClient(base, bearer);
     }

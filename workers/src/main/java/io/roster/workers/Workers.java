@@ -7,6 +7,7 @@ import io.roster.persistence.Tx;
 import io.roster.platform.HealthServer;
 import io.roster.platform.TopicProvisioner;
 import io.roster.workers.bulk.UsersChunkHandler;
+import io.roster.workers.export.ExportHandler;
 import io.roster.workers.invite.InviteChunkHandler;
 import io.roster.contracts.event.MailMessage;
 import io.roster.contracts.event.StatusChanged;
@@ -61,12 +62,13 @@ public final class Workers implements AutoCloseable {
             producer = new KafkaProducer<>(config.kafka().producer(instance));
             DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
             JobDispatcher jobs = new JobDispatcher(new InviteChunkHandler(pool, Clock.systemUTC(),
-                    config.invitationTtl(), config.publicUrl()), new UsersChunkHandler(pool, Clock.systemUTC()));
+                    config.invitationTtl(), config.publicUrl()), new UsersChunkHandler(pool, Clock.systemUTC()),
+                    new ExportHandler(pool, Clock.systemUTC(), config.exportTtl()));
             for (int i = 0; i < config.threads(); i++) {
                 ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
                         new KafkaConsumer<>(config.kafka().consumer(GROUP_ID, instance + "-" + i)),
                         List.of(config.kafka().topics().invites(), config.kafka().topics().bulkActions(),
-                                config.kafka().topics().transfers()), JobCommand.class, jobs, deadLetters, afterApply);
+                                config.kafka().topics().transfers(), config.kafka().topics().exports()), JobCommand.class, jobs, deadLetters, afterApply);
                 consumers.add(consumer);
                 threads.add(start(consumer, instance + "-jobs-" + i));
             }
@@ -99,13 +101,17 @@ public final class Workers implements AutoCloseable {
         LOG.info("Workers started: {} job threads, health on :{}", config.threads(), health.port());
     }
 
-    /** Fails the jobs whose upload was cut off before every chunk was queued (nothing of them was applied). */
+    /** Fails the jobs whose upload was cut off before every chunk was queued; deletes expired job results. */
     private void sweep(WorkersConfig config) {
         try {
             int failed = Tx.run(pool, c -> Jobs.failInterruptedSubmissions(c,
                     java.time.Instant.now().minus(config.submissionTimeout())));
             if (failed > 0) {
                 LOG.warn("Failed {} jobs whose upload was cut off", failed);
+            }
+            int expired = Tx.run(pool, c -> io.roster.persistence.JobResults.deleteExpired(c, java.time.Instant.now()));
+            if (expired > 0) {
+                LOG.info("Deleted {} parts of expired job results", expired);
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not sweep interrupted submissions: {}", e.toString());

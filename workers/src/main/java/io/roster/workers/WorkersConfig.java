@@ -15,11 +15,13 @@ import java.time.Duration;
  * {@code ROSTER_INVITATION_TTL} (default P30D), {@code ROSTER_SMTP_HOST}, {@code ROSTER_SMTP_PORT} (default 25) and
  * {@code ROSTER_SMTP_FROM}: without a host, mails are written to {@code ROSTER_MAILBOX_DIR} (default
  * {@code $ROSTER_DATA_DIR/mailbox}) and their links logged; {@code ROSTER_MAILER=off} runs this instance without
- * the mailer (another instance, or a later start, sends the mails: they wait on their topic).
+ * the mailer (another instance, or a later start, sends the mails: they wait on their topic);
+ * {@code ROSTER_EXPORT_TTL} (how long an export's file is kept, default P7D).
  */
 public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int outboxBatch, Duration outboxIdle,
                             int healthPort, Duration submissionTimeout, String publicUrl, Duration invitationTtl,
-                            String smtpHost, int smtpPort, String smtpFrom, String mailboxDir, boolean mailer) {
+                            String smtpHost, int smtpPort, String smtpFrom, String mailboxDir, boolean mailer,
+                            Duration exportTtl) {
 
     public static WorkersConfig from(Settings settings) {
         return new WorkersConfig(
@@ -37,6 +39,7 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                 settings.string("ROSTER_SMTP_FROM", "roster@localhost"),
                 settings.string("ROSTER_MAILBOX_DIR", java.nio.file.Path.of(settings.string("ROSTER_DATA_DIR",
                         System.getProperty("java.io.tmpdir")), "mailbox").toString()),
-                !settings.string("ROSTER_MAILER", "on").equalsIgnoreCase("off"));
+                !settings.string("ROSTER_MAILER", "on").equalsIgnoreCase("off"),
+                settings.duration("ROSTER_EXPORT_TTL", Duration.ofDays(7)));
     }
 }

@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Bulk jobs over existing users: apply or remove a tag, delete, transfer. Each answers 202 with the job (its
+ * Bulk jobs over existing users: apply or remove a tag, delete, transfer, export. Each answers 202 with the job (its
  * {@code total} is the number of users selected) and its {@code Location}; progress and row errors are on the job.
  * {@code Idempotency-Key} works as for every job.
  */
@@ -52,6 +52,14 @@ public class BulkController {
                                           @Body BulkRequests.TransferRequest request,
                                           @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         return accepted(bulk.transfer(caller, orgId, request, idempotencyKey));
+    }
+
+    /** The file is served by {@code GET /api/v1/jobs/{jobId}/result} once the job has finished. */
+    @Post("/export")
+    public HttpResponse<JobView> export(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
+                                        @Body BulkRequests.ExportRequest request,
+                                        @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+        return accepted(bulk.export(caller, orgId, request, idempotencyKey));
     }
 
     private HttpResponse<JobView> accepted(JobSubmitter.Submission submission) {

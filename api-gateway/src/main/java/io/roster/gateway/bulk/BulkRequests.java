@@ -41,4 +41,14 @@ public final class BulkRequests {
     public record TransferRequest(@Nullable List<UUID> userIds, @Nullable Filter filter,
                                   @Nullable String destinationAdminEmail, @Nullable String role) {
     }
+
+    /**
+     * Export the users as CSV: {@code columns} of the list (name, email, role, location, status, lastLogin, tags;
+     * all when absent), {@code gzip} to compress. At most {@link BulkService#MAX_EXPORT_IDS} explicit ids; a filter
+     * has no limit.
+     */
+    @Serdeable
+    public record ExportRequest(@Nullable List<UUID> userIds, @Nullable Filter filter, @Nullable List<String> columns,
+                                @Nullable Boolean gzip) {
+    }
 }

@@ -2,12 +2,14 @@ package io.roster.gateway.bulk;
 
 import io.roster.contracts.Topics;
 import io.roster.contracts.job.BulkAction;
+import io.roster.contracts.job.ExportCommand;
 import io.roster.contracts.job.JobType;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Emails;
 import io.roster.contracts.user.Role;
 import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
+import io.roster.gateway.jobs.ChunkSource;
 import io.roster.gateway.jobs.JobSubmitter;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.OrgTags;
@@ -33,6 +35,8 @@ import javax.sql.DataSource;
 public class BulkService {
 
     public static final String CONFIRM_DELETE = "DELETE";
+    /** Explicit ids in one export (they travel in one command); select more with a filter. */
+    public static final int MAX_EXPORT_IDS = 10_000;
 
     private final DataSource dataSource;
     private final Access access;
@@ -127,6 +131,66 @@ public class BulkService {
         }
         return submit(caller, orgId, JobType.transfer, new BulkAction.Transfer((UUID) admin.get("org"),
                 (UUID) admin.get("id"), role), request.userIds(), request.filter(), topics.transfers(), key);
+    }
+
+    public JobSubmitter.Submission export(Caller caller, UUID orgId, BulkRequests.ExportRequest request, String key) {
+        access.require(caller, orgId, Permission.export);
+        List<String> columns = request.columns() == null ? ExportCommand.COLUMNS : request.columns();
+        if (columns.isEmpty()) {
+            throw ProblemException.invalid("columns", "must name at least one column");
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (!ExportCommand.COLUMNS.contains(columns.get(i))) {
+                throw ProblemException.invalid("columns[" + i + "]", "'" + columns.get(i) + "' is not one of "
+                        + String.join(", ", ExportCommand.COLUMNS));
+            }
+            if (columns.indexOf(columns.get(i)) != i) {
+                throw ProblemException.invalid("columns[" + i + "]", "repeats " + columns.get(i));
+            }
+        }
+        if ((request.userIds() == null) == (request.filter() == null)) {
+            throw ProblemException.invalid("userIds", "give either userIds or filter (exactly one of them)");
+        }
+        if (request.userIds() != null) {
+            checkIds(request.userIds());
+            if (request.userIds().size() > MAX_EXPORT_IDS) {
+                throw ProblemException.tooLarge("userIds", "at most " + MAX_EXPORT_IDS + " ids in one export; "
+                        + "select more users with a filter");
+            }
+        }
+        io.roster.contracts.user.UsersFilter filter = request.filter() == null ? null : parse(request.filter()).filter();
+        boolean gzip = Boolean.TRUE.equals(request.gzip());
+        String canonical = JobType.export + "|" + columns + "|" + gzip + "|"
+                + (request.userIds() != null ? "ids:" + request.userIds() : "filter:" + Json.writeString(filter));
+        ChunkSource source = new ChunkSource() {
+            private boolean sent;
+
+            @Override
+            public io.roster.contracts.job.JobCommand next(UUID jobId) {
+                if (sent) {
+                    return null;
+                }
+                sent = true;
+                return new ExportCommand(jobId, orgId, 0, 1, caller.userId(), caller.client(), request.userIds(),
+                        filter, columns, gzip, 0);
+            }
+
+            @Override
+            public int rows() {
+                return sent ? 1 : 0;
+            }
+
+            @Override
+            public int chunks() {
+                return rows();
+            }
+
+            @Override
+            public byte[] hash() {
+                return SelectionChunkSource.sha256(canonical);
+            }
+        };
+        return submitter.submit(caller, orgId, JobType.export, key, topics.exports(), source);
     }
 
     private JobSubmitter.Submission submit(Caller caller, UUID orgId, JobType type, BulkAction action,

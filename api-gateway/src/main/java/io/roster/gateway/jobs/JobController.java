@@ -17,6 +17,7 @@ import io.roster.contracts.job.JobType;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.JobResults;
 import io.roster.persistence.Jobs;
 import io.roster.persistence.Tx;
 import jakarta.validation.constraints.Max;
@@ -86,6 +87,28 @@ public class JobController {
         }
         return new ErrorsPage(page.stream().map(p -> new RowErrorView(p.error().rowNo(), p.error().field(),
                 p.error().code(), p.error().message())).toList(), next);
+    }
+
+    /**
+     * The file a job produced (an export), streamed from PostgreSQL a part at a time by whichever gateway is asked:
+     * 404 while there is none (yet), 410 once it expired.
+     */
+    @Get("/{jobId}/result")
+    public HttpResponse<io.micronaut.http.server.types.files.StreamedFile> result(
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
+        visible(caller, jobId);
+        JobResults.Meta meta = Tx.run(dataSource, c -> JobResults.meta(c, jobId))
+                .orElseThrow(() -> ProblemException.notFound("A result of job " + jobId));
+        if (!meta.expiresAt().isAfter(clock.instant())) {
+            throw new ProblemException(HttpStatus.GONE, "result-expired", "The result has expired",
+                    "The result of job " + jobId + " expired at " + meta.expiresAt() + "; run the export again.",
+                    List.of(), null);
+        }
+        String name = "users-" + jobId + (meta.type().equals("application/gzip") ? ".csv.gz" : ".csv");
+        var file = new io.micronaut.http.server.types.files.StreamedFile(JobResults.reader(dataSource, jobId),
+                io.micronaut.http.MediaType.of(meta.type().equals("text/csv") ? "text/csv; charset=utf-8"
+                        : meta.type()), clock.millis(), meta.bytes()).attach(name);
+        return HttpResponse.ok(file).header("Cache-Control", "private, no-store");
     }
 
     /**

@@ -18,6 +18,12 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
 
     public static final int MAX_LIMIT = 1000;
 
+    /** The filters alone, as bulk jobs carry them. */
+    public io.roster.contracts.user.UsersFilter filter() {
+        return new io.roster.contracts.user.UsersFilter(List.copyOf(roles), List.copyOf(statuses), tag, text,
+                includeSubOrgs);
+    }
+
     /** A sortable column: its API name and its never-null sort key in the users table. */
     public enum Column {
         name("sort_name", "text"), email("email", "text"), role("role", "text"), location("sort_location", "text"),

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import io.roster.contracts.user.UserStatus;
 import java.util.UUID;
+import io.roster.persistence.UserFilterSql;
 
 /**
  * The SQL of one users-list page: filters, the keyset condition after the previous page's last row, the order
@@ -71,49 +72,13 @@ public record UserListSql(String sql, List<Object> args) {
         return new UserListSql(sql.toString(), List.copyOf(args));
     }
 
-    /** The filters: the organization (and its sub-organizations when asked), statuses, roles, tag, text. */
     private static void where(StringBuilder sql, UUID orgId, UserListQuery query,
                               java.util.Collection<UserStatus> statuses, List<Object> args) {
-        if (query.includeSubOrgs()) {
-            sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
-        } else {
-            sql.append("org_id = ?");
-        }
-        args.add(orgId);
-        if (statuses.size() == 1) {
-            sql.append(" AND status = ?");
-            args.add(statuses.iterator().next().name());
-        } else if (!statuses.isEmpty()) {
-            sql.append(" AND status = ANY (?)");
-            args.add(statuses.stream().map(Enum::name).toArray(String[]::new));
-        }
-        if (!query.roles().isEmpty()) {
-            sql.append(" AND role = ANY (?)");
-            args.add(query.roles().stream().map(Enum::name).toArray(String[]::new));
-        }
-        if (query.tag() != null) {
-            sql.append(" AND tags @> ?");
-            args.add(new String[] {query.tag()});
-        }
-        if (query.text() != null) {
-            String like = query.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            sql.append(" AND (email LIKE ? OR sort_name LIKE ?)");
-            args.add(like + "%");
-            args.add("%" + like + "%");
-        }
+        UserFilterSql.where(sql, args, orgId, query.filter(), statuses);
     }
 
     /** The statement with every parameter bound. */
     public PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
-        PreparedStatement ps = connection.prepareStatement(prefix + sql);
-        for (int i = 0; i < args.size(); i++) {
-            Object arg = args.get(i);
-            if (arg instanceof String[] array) {
-                ps.setArray(i + 1, connection.createArrayOf("text", array));
-            } else {
-                ps.setObject(i + 1, arg);
-            }
-        }
-        return ps;
+        return UserFilterSql.prepare(connection, prefix + sql, args);
     }
 }

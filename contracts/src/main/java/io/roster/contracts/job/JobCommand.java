@@ -13,8 +13,9 @@ import java.util.UUID;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({@JsonSubTypes.Type(value = InviteChunk.class, name = "invite"),
-        @JsonSubTypes.Type(value = UsersChunk.class, name = "users")})
-public sealed interface JobCommand permits InviteChunk, UsersChunk {
+        @JsonSubTypes.Type(value = UsersChunk.class, name = "users"),
+        @JsonSubTypes.Type(value = ExportCommand.class, name = "export")})
+public sealed interface JobCommand permits InviteChunk, UsersChunk, ExportCommand {
 
     UUID jobId();
 

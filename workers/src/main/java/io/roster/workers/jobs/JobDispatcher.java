@@ -1,5 +1,6 @@
 package io.roster.workers.jobs;
 
+import io.roster.contracts.job.ExportCommand;
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.UsersChunk;
 import io.roster.contracts.job.JobCommand;
@@ -11,10 +12,13 @@ public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
 
     private final JobHandler<InviteChunk> invites;
     private final JobHandler<UsersChunk> users;
+    private final JobHandler<ExportCommand> exports;
 
-    public JobDispatcher(JobHandler<InviteChunk> invites, JobHandler<UsersChunk> users) {
+    public JobDispatcher(JobHandler<InviteChunk> invites, JobHandler<UsersChunk> users,
+                         JobHandler<ExportCommand> exports) {
         this.invites = invites;
         this.users = users;
+        this.exports = exports;
     }
 
     @Override
@@ -24,6 +28,9 @@ public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
         }
         if (command instanceof UsersChunk chunk) {
             return users.apply(chunk);
+        }
+        if (command instanceof ExportCommand export) {
+            return exports.apply(export);
         }
         throw new FatalRecordException("no handler for " + command.getClass().getSimpleName(), null);
     }

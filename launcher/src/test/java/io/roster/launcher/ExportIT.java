@@ -1,0 +1,147 @@
+package io.roster.launcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roster.contracts.job.ExportCommand;
+import io.roster.contracts.user.Role;
+import io.roster.gateway.Gateway;
+import io.roster.persistence.Database;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
+import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.SimulatedCrash;
+import io.roster.testsupport.Sql;
+import io.roster.testsupport.TestEnv;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+
+/** Export end to end: a filter or ids, chosen columns, formula cells, gzip, any gateway serves the file. */
+class ExportIT {
+
+    private static final String JOBS = "/jobs/";
+
+    @Test
+    void exportsAreStoredOnceAndServedByAnyGateway() throws Exception {
+        TestEnv test = TestEnv.create("export");
+        Map<String, String> env = InviteFlowIT.env(test);
+        AtomicBoolean armed = new AtomicBoolean();
+        try (RosterSystem system = RosterSystem.start(env, command -> {
+            if (command instanceof ExportCommand && armed.compareAndSet(true, false)) {
+                throw new SimulatedCrash("after the export's commit, before the offset commit");
+            }
+        }); var pool = Database.pool(test.db(), "export"); Gateway other = Gateway.start(env)) {
+            ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
+            String org = InviteFlowIT.orgOf(admin);
+            String jobs = "/api/v1/orgs/" + org + JOBS;
+            List<Map<String, Object>> users = new ArrayList<>();
+            users.add(Map.of("email", "formula@x.example", "firstName", "=HYPERLINK(\"http://evil\")", "lastName",
+                    "X", "location", "+44 20 7946 0000"));
+            users.add(Map.of("email", "at@x.example", "firstName", "@SUM(A1)", "location", "-3"));
+            users.add(Map.of("email", "plain@x.example", "firstName", "Plain", "lastName", "Jane",
+                    "location", "Quoted \"place\", with comma", "tags", List.of("a", "b")));
+            for (int i = 0; i < 7; i++) {
+                users.add(Map.of("email", "u" + i + "@x.example", "firstName", "User" + i, "role", "Staff"));
+            }
+            String invite = admin.post(jobs + "invite", Map.of("users", users), Map.of()).header("Location");
+            assertEquals("succeeded", InviteFlowIT.awaitFinished(admin, invite).get("state").asText());
+            UUID foreign = foreignUser(pool);
+
+            ApiClient.Response badColumns = admin.post(jobs + "export", Map.of("filter", Map.of(), "columns",
+                    List.of("email", "password")), Map.of());
+            assertEquals(400, badColumns.status());
+            assertEquals("columns[1]", badColumns.json().at("/errors/0/field").asText());
+
+            // a filter, three columns, a worker that dies after the commit: one file, once
+            armed.set(true);
+            String byFilter = admin.post(jobs + "export", Map.of("filter", Map.of("role", List.of("User")),
+                    "columns", List.of("name", "email", "location")), Map.of()).header("Location");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !system.workers().allThreadsAlive());
+            system.restartWorkers();
+            JsonNode job = InviteFlowIT.awaitFinished(admin, byFilter);
+            assertEquals("succeeded", job.get("state").asText(), job.toString());
+            assertEquals(3, job.get("total").asInt(), "the three Users (the admin is an Admin)");
+            assertEquals(1, Sql.count(pool, "SELECT count(*) FROM job_results WHERE job_id = '"
+                    + byFilter.substring(byFilter.lastIndexOf('/') + 1) + "'"));
+
+            List<CSVRecord> rows = csv(download(other.uri(), admin, byFilter, false));
+            assertEquals(List.of("name", "email", "location"), rows.get(0).toList());
+            assertEquals(4, rows.size());
+            CSVRecord formula = rows.stream().filter(r -> r.get(1).equals("formula@x.example")).findFirst().orElseThrow();
+            assertEquals("'=HYPERLINK(\"http://evil\") X", formula.get(0));
+            assertEquals("'+44 20 7946 0000", formula.get(2));
+            CSVRecord at = rows.stream().filter(r -> r.get(1).equals("at@x.example")).findFirst().orElseThrow();
+            assertEquals("'@SUM(A1)", at.get(0));
+            assertEquals("'-3", at.get(2));
+            CSVRecord plain = rows.stream().filter(r -> r.get(1).equals("plain@x.example")).findFirst().orElseThrow();
+            assertEquals("Quoted \"place\", with comma", plain.get(2));
+
+            // explicit ids, one of another tenant: it is a row error and not in the file; gzip
+            List<String> ids = new ArrayList<>();
+            admin.get("/api/v1/orgs/" + org + "/users?role=Staff&sort=email").json().get("items")
+                    .forEach(u -> ids.add(u.get("id").asText()));
+            ids.add(1, foreign.toString());
+            String byIds = admin.post(jobs + "export", Map.of("userIds", ids, "gzip", true), Map.of())
+                    .header("Location");
+            JsonNode gz = InviteFlowIT.awaitFinished(admin, byIds);
+            assertEquals("partially_succeeded", gz.get("state").asText());
+            assertEquals(7, gz.get("succeeded").asInt());
+            assertEquals(2, admin.get(byIds + "/errors").json().get("items").get(0).get("row").asInt());
+            List<CSVRecord> all = csv(download(system.apiUri(), admin, byIds, true));
+            assertEquals(ExportCommand.COLUMNS, all.get(0).toList());
+            assertEquals(8, all.size());
+            assertEquals("u0@x.example", all.get(1).get(1),
+                    "in the order given");
+            assertTrue(all.stream().noneMatch(r -> r.toList().contains("foreign@other.example")));
+        }
+    }
+
+    private static UUID foreignUser(javax.sql.DataSource pool) {
+        UUID org = UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        Tx.run(pool, c -> {
+            Organizations.insertRoot(c, org, "Other tenant");
+            Users.insertInvited(c, List.of(new Users.NewUser(user, org, "foreign@other.example", "F", "O", Role.User,
+                    null, List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, null)),
+                    UUID::randomUUID);
+            return null;
+        });
+        return user;
+    }
+
+    private static byte[] download(URI gateway, ApiClient admin, String job, boolean gzip) throws Exception {
+        String token = admin.token();
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.resolve(job
+                + "/result")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertTrue(response.headers().firstValue("Content-Disposition").orElse("").contains(gzip ? ".csv.gz" : ".csv"));
+        return gzip ? new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes() : response.body();
+    }
+
+    private static List<CSVRecord> csv(byte[] bytes) throws Exception {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\r\n"), "RFC 4180 line ends");
+        return CSVFormat.RFC4180.parse(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))
+                .getRecords();
+    }
+}

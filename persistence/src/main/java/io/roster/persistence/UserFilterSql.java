@@ -1,0 +1,66 @@
+package io.roster.persistence;
+
+import io.roster.contracts.user.UserStatus;
+import io.roster.contracts.user.UsersFilter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** The WHERE clause of a {@link UsersFilter} over the users table, for the users list and for bulk selections. */
+public final class UserFilterSql {
+
+    private UserFilterSql() {
+    }
+
+    /**
+     * Appends the filter's conditions to {@code sql} and their values to {@code args}; {@code statuses} stands in
+     * for the filter's own (the users list queries one status per branch).
+     */
+    public static void where(StringBuilder sql, List<Object> args, UUID orgId, UsersFilter filter,
+                             Collection<UserStatus> statuses) {
+        if (filter.includeSubOrgs()) {
+            sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
+        } else {
+            sql.append("org_id = ?");
+        }
+        args.add(orgId);
+        if (statuses.size() == 1) {
+            sql.append(" AND status = ?");
+            args.add(statuses.iterator().next().name());
+        } else if (!statuses.isEmpty()) {
+            sql.append(" AND status = ANY (?)");
+            args.add(statuses.stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (!filter.roles().isEmpty()) {
+            sql.append(" AND role = ANY (?)");
+            args.add(filter.roles().stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (filter.tag() != null) {
+            sql.append(" AND tags @> ?");
+            args.add(new String[] {filter.tag()});
+        }
+        if (filter.text() != null) {
+            String like = filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            sql.append(" AND (email LIKE ? OR sort_name LIKE ?)");
+            args.add(like + "%");
+            args.add("%" + like + "%");
+        }
+    }
+
+    /** {@code sql} with {@code args} bound ({@code String[]} as text arrays). */
+    public static PreparedStatement prepare(Connection connection, String sql, List<Object> args) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) {
+            Object arg = args.get(i);
+            if (arg instanceof String[] array) {
+                ps.setArray(i + 1, connection.createArrayOf("text", array));
+            } else {
+                ps.setObject(i + 1, arg);
+            }
+        }
+        return ps;
+    }
+}

@@ -1,0 +1,165 @@
+package io.roster.workers.export;
+
+import io.roster.contracts.job.ExportCommand;
+import io.roster.contracts.user.UsersFilter;
+import io.roster.persistence.JobResults;
+import io.roster.persistence.Jobs;
+import io.roster.persistence.Jobs.RowError;
+import io.roster.persistence.UserFilterSql;
+import io.roster.workers.jobs.ChunkTransaction;
+import io.roster.workers.jobs.JobHandler;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import javax.sql.DataSource;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Runs an export: in the job's one transaction ({@link ChunkTransaction}), streams the selected users from a
+ * PostgreSQL cursor (a thousand rows at a time: constant memory) through an RFC 4180 CSV printer (UTF-8, CRLF, a
+ * header row of the list's column names), gzip when asked, into the job's stored result ({@link JobResults}).
+ * Cells that a spreadsheet would run as a formula (starting with {@code = + - @}, tab or CR) are prefixed with
+ * {@code '}. A worker that dies halfway leaves no file; the export is then run again from the start, whole.
+ * Explicit ids out of the organization's reach are row errors ({@code not_found}); the others are exported in the
+ * order given. A filter is resolved by the transaction's snapshot, ordered by name.
+ */
+public final class ExportHandler implements JobHandler<ExportCommand> {
+
+    private static final String SELECT = "SELECT id, first_name, last_name, email, role, location, status, "
+            + "last_login_at, tags FROM users WHERE ";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public ExportHandler(DataSource dataSource, Clock clock, Duration ttl) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public boolean apply(ExportCommand command) {
+        return ChunkTransaction.run(dataSource, command, connection -> export(connection, command));
+    }
+
+    private ChunkTransaction.Outcome export(Connection connection, ExportCommand command) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(SELECT);
+        if (command.userIds() != null) {
+            sql.append("id = ANY (?) AND org_id IN (SELECT id FROM organizations WHERE ? = ANY (path)) "
+                    + "ORDER BY array_position(?, id)");
+            UUID[] ids = command.userIds().toArray(UUID[]::new);
+            args.add(connection.createArrayOf("uuid", ids));
+            args.add(command.orgId());
+            args.add(connection.createArrayOf("uuid", ids));
+        } else {
+            UsersFilter filter = command.filter();
+            UserFilterSql.where(sql, args, command.orgId(), filter, filter.statuses());
+            sql.append(" ORDER BY sort_name, id");
+        }
+        Set<UUID> exported = command.userIds() == null ? null : new HashSet<>();
+        int rows = 0;
+        CountingStream counted;
+        try (PreparedStatement ps = UserFilterSql.prepare(connection, sql.toString(), args)) {
+            ps.setFetchSize(1000);
+            counted = new CountingStream(JobResults.writer(connection, command.jobId()));
+            OutputStream out = command.gzip() ? new GZIPOutputStream(counted, 64 * 1024) : counted;
+            try (ResultSet rs = ps.executeQuery();
+                 CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8),
+                         64 * 1024), CSVFormat.RFC4180.builder().setHeader(command.columns().toArray(String[]::new))
+                         .get())) {
+                while (rs.next()) {
+                    for (String column : command.columns()) {
+                        csv.print(neutralise(cell(rs, column)));
+                    }
+                    csv.println();
+                    rows++;
+                    if (exported != null) {
+                        exported.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<RowError> errors = new ArrayList<>();
+        if (exported != null) {
+            for (int i = 0; i < command.userIds().size(); i++) {
+                UUID id = command.userIds().get(i);
+                if (!exported.contains(id)) {
+                    errors.add(new RowError(i + 1, "userIds", "not_found",
+                            "no user " + id + " in this organization or its sub-organizations"));
+                }
+            }
+        }
+        Jobs.setTotal(connection, command.jobId(), rows + errors.size());
+        JobResults.describe(connection, command.jobId(), command.gzip() ? "application/gzip" : "text/csv",
+                counted.count, clock.instant().plus(ttl));
+        return new ChunkTransaction.Outcome(rows, errors);
+    }
+
+    private static String cell(ResultSet rs, String column) throws SQLException {
+        return switch (column) {
+            case "name" -> (rs.getString(2) + " " + rs.getString(3)).strip();
+            case "email" -> rs.getString(4);
+            case "role" -> rs.getString(5);
+            case "location" -> rs.getString(6);
+            case "status" -> rs.getString(7);
+            case "lastLogin" -> {
+                Timestamp at = rs.getTimestamp(8);
+                yield at == null ? null : at.toInstant().toString();
+            }
+            case "tags" -> String.join(";", (String[]) rs.getArray(9).getArray());
+            default -> throw new IllegalArgumentException("no column " + column);
+        };
+    }
+
+    /** A cell a spreadsheet would take for a formula gets a leading {@code '}, which shows it as text. */
+    static String neutralise(String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        char first = value.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + value : value;
+    }
+
+    /** Counts the bytes of the stored file. */
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
+    }
+}
