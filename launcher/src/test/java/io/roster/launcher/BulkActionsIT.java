@@ -358,6 +358,63 @@ class BulkActionsIT {
     }
 
     @Test
+    void theActivityLogIsMailedToTheRequestingAdminAsACsvAttachment() throws Exception {
+        TestEnv test = TestEnv.create("actmail");
+        Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
+        int smtpPort = Ports.free();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        env.putAll(Map.of("ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtpPort)));
+        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system, pool);
+            ApiClient admin = stack.admin();
+            invite(admin, stack.org(), "log", 1, null);
+            String user = idsByEmail(admin, stack.org(), "").get("log0@bulk.example");
+            assertEquals(400, admin.post(stack.jobs() + "tag", Map.of("userIds", List.of(user), "tag", "=cmd|x",
+                    "create", true), Map.of()).status(), "tag names cannot carry formulas");
+            String tag = admin.post(stack.jobs() + "tag", Map.of("userIds", List.of(user), "tag", "vip", "create", true),
+                    Map.of()).header("Location");
+            InviteFlowIT.awaitFinished(admin, tag);
+
+            assertEquals(404, admin.post("/api/v1/users/" + stack.foreignUser() + "/activity/email", Map.of(),
+                    Map.of()).status(), "another tenant's user");
+            ApiClient.Response mailed = admin.post("/api/v1/users/" + user + "/activity/email", Map.of(), Map.of());
+            assertEquals(202, mailed.status(), mailed.body());
+            assertEquals(ADMIN, mailed.json().get("to").asText());
+            assertEquals(2, mailed.json().get("entries").asInt(), "invited, tagged");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> java.util.Arrays.stream(smtp.getReceivedMessages())
+                    .anyMatch(m -> subject(m).startsWith("Activity log")));
+            MimeMessage message = java.util.Arrays.stream(smtp.getReceivedMessages())
+                    .filter(m -> subject(m).startsWith("Activity log")).findFirst().orElseThrow();
+            assertEquals(ADMIN, message.getAllRecipients()[0].toString());
+            jakarta.mail.Multipart parts = (jakarta.mail.Multipart) message.getContent();
+            jakarta.mail.BodyPart file = parts.getBodyPart(1);
+            assertEquals("activity-log0@bulk.example.csv", file.getFileName());
+            List<org.apache.commons.csv.CSVRecord> rows = org.apache.commons.csv.CSVFormat.RFC4180.parse(
+                    new java.io.InputStreamReader(file.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                    .getRecords();
+            assertEquals(List.of("at", "action", "actor", "client", "details"), rows.get(0).toList());
+            assertEquals(3, rows.size());
+            assertEquals("roster.user.tags-changed", rows.get(1).get(1), "newest first");
+            assertEquals(ADMIN, rows.get(1).get(2), "the actor by email");
+            assertEquals("roster.user.invited", rows.get(2).get(1));
+            assertEquals(3, Sql.count(pool, "SELECT count(*) FROM activity WHERE user_id = '" + user + "'"),
+                    "the mailing is in the log too");
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aWorkerKilledMidJobAppliesNoRowTwiceForEachKindOfJob() {
         TestEnv test = TestEnv.create("bulkcrash");
         Map<String, String> env = InviteFlowIT.env(test);

@@ -1,5 +1,6 @@
 package io.roster.workers.export;
 
+import io.roster.contracts.csv.CsvCells;
 import io.roster.contracts.job.ExportCommand;
 import io.roster.contracts.user.UsersFilter;
 import io.roster.persistence.JobResults;
@@ -88,7 +89,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
                          .get())) {
                 while (rs.next()) {
                     for (String column : command.columns()) {
-                        csv.print(neutralise(cell(rs, column)));
+                        csv.print(CsvCells.neutralise(cell(rs, column)));
                     }
                     csv.println();
                     rows++;
@@ -130,16 +131,6 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
             case "tags" -> String.join(";", (String[]) rs.getArray(9).getArray());
             default -> throw new IllegalArgumentException("no column " + column);
         };
-    }
-
-    /** A cell a spreadsheet would take for a formula gets a leading {@code '}, which shows it as text. */
-    static String neutralise(String value) {
-        if (value == null || value.isEmpty()) {
-            return value;
-        }
-        char first = value.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                ? "'" + value : value;
     }
 
     /** Counts the bytes of the stored file. */

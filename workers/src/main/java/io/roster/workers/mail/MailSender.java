@@ -42,7 +42,22 @@ public interface MailSender {
         message.setFrom(new InternetAddress(from));
         message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to()));
         message.setSubject(mail.subject(), "UTF-8");
-        message.setText(mail.text(), "UTF-8");
+        if (mail.attachments().isEmpty()) {
+            message.setText(mail.text(), "UTF-8");
+        } else {
+            jakarta.mail.internet.MimeMultipart parts = new jakarta.mail.internet.MimeMultipart();
+            jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+            text.setText(mail.text(), "UTF-8");
+            parts.addBodyPart(text);
+            for (MailMessage.Attachment attachment : mail.attachments()) {
+                jakarta.mail.internet.MimeBodyPart file = new jakarta.mail.internet.MimeBodyPart();
+                file.setDataHandler(new jakarta.activation.DataHandler(
+                        new jakarta.mail.util.ByteArrayDataSource(attachment.content(), attachment.contentType())));
+                file.setFileName(attachment.filename());
+                parts.addBodyPart(file);
+            }
+            message.setContent(parts);
+        }
         message.setHeader("X-Roster-Mail-Id", mail.id().toString());
         return message;
     }
