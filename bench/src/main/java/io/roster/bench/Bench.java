@@ -21,11 +21,15 @@ public final class Bench {
             case "status" -> StatusBench.run(Options.parse(rest));
             case "list" -> ListBench.run(Options.parse(rest));
             case "import" -> ImportBench.run(Options.parse(rest));
+            case "bulk" -> BulkBench.run(Options.parse(rest));
             default -> {
                 System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
                         + "[--tracked N] [--due-percent P]");
                 System.out.println("       java -jar bench/target/roster-bench.jar list [--users N] [--reps N]");
-                System.out.println("       java -jar bench/target/roster-bench.jar import [--sizes 100000,1000000]");
+                System.out.println("       java -jar bench/target/roster-bench.jar import [--sizes 100000,1000000] "
+                        + "[--warmup N] [--copy-runs N] [--mail-wait-seconds N] [--heap 1g] [--env NAME=value,...]");
+                System.out.println("       java -jar bench/target/roster-bench.jar bulk [--users 1000000] [--heap 1g] "
+                        + "[--env NAME=value,...]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -1,0 +1,181 @@
+package io.roster.bench;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.zaxxer.hikari.HikariDataSource;
+import io.roster.gateway.Gateway;
+import io.roster.infra.EmbeddedPostgresServer;
+import io.roster.infra.KraftBroker;
+import io.roster.infra.Ports;
+import io.roster.persistence.Database;
+import io.roster.persistence.DbSettings;
+import io.roster.workers.Workers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The local stack as production runs it, for the benchmarks that go through the HTTP API: a real broker and
+ * PostgreSQL (infrastructure, in this JVM), an SMTP server on loopback, and the gateway and the workers each in
+ * their own JVM ({@link ChildJvm}, {@code -Xmx<heap>}), their heaps sampled every 20 ms. {@code --env NAME=value,...}
+ * varies the apps' settings.
+ */
+final class BenchStack implements AutoCloseable {
+
+    final Path dir;
+    final KraftBroker broker;
+    final EmbeddedPostgresServer postgres;
+    final GreenMail smtp;
+    final ChildJvm gateway;
+    final ChildJvm workers;
+    final HttpClient http = HttpClient.newHttpClient();
+    final URI uri;
+    final BenchLogin login;
+    /** The apps' schema, for the benchmark's own reads. */
+    final HikariDataSource roster;
+    private final ScheduledExecutorService sampler;
+
+    private BenchStack(Path dir, Bench.Options options, String heap) throws Exception {
+        this.dir = dir;
+        smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        broker = KraftBroker.start(dir.resolve("kafka"), 0, 6);
+        postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false);
+        int httpPort = Ports.free();
+        Map<String, String> env = new HashMap<>(Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
+                "ROSTER_HTTP_PORT", Integer.toString(httpPort), "ROSTER_ADMIN_EMAIL", BenchLogin.EMAIL,
+                "ROSTER_ADMIN_PASSWORD", BenchLogin.PASSWORD, "ROSTER_WORKERS_HEALTH_PORT", "0",
+                "ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort())));
+        env.put("ROSTER_MAX_CONCURRENT_JOBS", "100");
+        env.put("ROSTER_DATA_DIR", dir.toString());
+        if (options.values().containsKey("env")) {
+            for (String pair : options.values().get("env").split(",")) {
+                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        List<String> jvm = List.of("-Xmx" + heap, "-Dlogback.configurationFile=roster-bench-logback.xml");
+        System.err.printf("  gateway and workers start as their own JVMs (-Xmx%s); logs in %s%n", heap, dir);
+        gateway = ChildJvm.start("gateway", Gateway.class, jvm, env, dir);
+        uri = URI.create("http://127.0.0.1:" + httpPort);
+        login = awaitLogin();
+        workers = ChildJvm.start("workers", Workers.class, jvm, env, dir);
+        gateway.watch();
+        workers.watch();
+        roster = Database.pool(db("roster", 2), "bench");
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "bench-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleAtFixedRate(() -> {
+            gateway.sample();
+            workers.sample();
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        // GreenMail keeps what it receives; the mailer's own record of sent mails is what is counted
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                smtp.purgeEmailFromAllMailboxes();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 10, 10, TimeUnit.SECONDS);
+    }
+
+    static BenchStack start(Path dir, Bench.Options options) throws Exception {
+        return new BenchStack(dir, options, options.values().getOrDefault("heap", "1g"));
+    }
+
+    /** Settings for a pool on {@code schema} of the benchmark's PostgreSQL. */
+    DbSettings db(String schema, int poolSize) {
+        return new DbSettings(postgres.jdbcUrl("postgres"), "postgres", "", schema, poolSize);
+    }
+
+    /** Starts a new peak heap in both apps (after a collection). */
+    void resetPeaks() {
+        gateway.resetPeak();
+        workers.resetPeak();
+    }
+
+    /** The two apps' peak heaps since {@link #resetPeaks}, formatted. */
+    String[] peaks() {
+        return new String[] {String.format("%,d MB", gateway.peak() / (1024 * 1024)),
+                String.format("%,d MB", workers.peak() / (1024 * 1024))};
+    }
+
+    /** Records on {@code topic} (all partitions) so far. */
+    long records(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(request).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+        }
+    }
+
+    /** An authenticated request to the gateway. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri.resolve(path)).header("Authorization", "Bearer " + login.token());
+    }
+
+    /** POSTs JSON; returns the job's location, or throws with the answer when it is not 202. */
+    String submit(String path, String json) throws Exception {
+        HttpResponse<String> response = http.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.headers().firstValue("Location").orElseThrow();
+    }
+
+    /** Waits until the job has finished; returns its JSON. */
+    String awaitFinished(String job) throws Exception {
+        while (true) {
+            workers.checkAlive();
+            String body = http.send(request(job).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains("\"finishedAt\":\"")) {
+                return body;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private BenchLogin awaitLogin() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            gateway.checkAlive();
+            try {
+                return BenchLogin.of(http, uri);
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the gateway did not answer within 120 s", e);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        sampler.shutdownNow();
+        try (postgres; broker) {
+            workers.close();
+            gateway.close();
+            roster.close();
+        } finally {
+            smtp.stop();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.roster.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.roster.contracts.Topics;
+import io.roster.contracts.csv.CsvCells;
+import io.roster.persistence.Database;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Bulk jobs on a large organization through the HTTP API, on the local stack of {@link BenchStack}, each beside
+ * the raw PostgreSQL operation measured in the same run on a copy of the same users (its own schema, the same
+ * migrations and indexes): export (a JDBC cursor into CSV) for a tenth of the users and for all of them, tag
+ * (UPDATE by lists of a thousand ids) and delete (DELETE by lists of a thousand ids). Ours is timed from the
+ * request to the job's end and, for tag and delete, its last change event on Kafka; for export, to the last byte of
+ * the file downloaded from the gateway. The users are made with one INSERT ... SELECT on both sides (not measured).
+ */
+final class BulkBench {
+
+    private static final int BATCH = 1000;
+
+    private BulkBench() {
+    }
+
+    static void run(Bench.Options options) throws Exception {
+        int users = options.integer("users", 1_000_000);
+        Path dir = Files.createTempDirectory("roster-bench-bulk-");
+        Table table = new Table("job", "users", "raw PostgreSQL", "ours, end to end", "ratio", "target",
+                "peak heap gateway", "peak heap workers");
+        try (BenchStack stack = BenchStack.start(dir, options);
+             HikariDataSource baseline = Database.pool(stack.db("baseline", 2), "baseline")) {
+            Database.migrate(baseline, "baseline");
+            UUID org = UUID.fromString(stack.login.orgId());
+            UUID baselineOrg = UUID.randomUUID();
+            try (Connection c = baseline.getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO organizations (id, name, path, depth) VALUES ('" + baselineOrg
+                        + "', 'baseline', ARRAY['" + baselineOrg + "'::uuid], 1)");
+            }
+            long start = System.nanoTime();
+            populate(baseline, baselineOrg, users);
+            populate(stack.roster, org, users);
+            System.err.printf("  %,d users made on each side in %.0f s%n", users, (System.nanoTime() - start) / 1e9);
+            int staff = count(stack.roster, "SELECT count(*) FROM users WHERE org_id = '" + org + "' AND role = 'Staff'");
+            String jobs = "/api/v1/orgs/" + org + "/jobs/";
+            Topics topics = new Topics("roster.");
+
+            // export: a tenth (the Staff), then everyone: heap must not grow with the file
+            for (String role : List.of("Staff", "")) {
+                String where = role.isEmpty() ? "" : " AND role = '" + role + "'";
+                int rows = role.isEmpty() ? users + 1 : staff;
+                double raw = rows / seconds(() -> rawExport(baseline, baselineOrg, where));
+                stack.resetPeaks();
+                long t0 = System.nanoTime();
+                String job = stack.submit(jobs + "export", role.isEmpty() ? "{\"filter\": {}}"
+                        : "{\"filter\": {\"role\": [\"" + role + "\"]}}");
+                stack.awaitFinished(job);
+                HttpResponse<java.io.InputStream> file = stack.http.send(stack.request(job + "/result").build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                long bytes;
+                try (var in = file.body()) {
+                    bytes = in.transferTo(OutputStream.nullOutputStream());
+                }
+                double ours = rows / ((System.nanoTime() - t0) / 1e9);
+                String[] peaks = stack.peaks();
+                System.err.printf("  export of %,d users: %,d bytes%n", rows, bytes);
+                table.row("export (" + (role.isEmpty() ? "everyone" : role) + ")", String.format("%,d", rows),
+                        Table.rate(raw), Table.rate(ours), Table.ratio(ours / raw), "0.70x", peaks[0], peaks[1]);
+            }
+
+            // tag everyone
+            List<UUID> ids = ids(baseline, baselineOrg);
+            double rawTag = ids.size() / seconds(() -> byIdLists(baseline, ids,
+                    "UPDATE users SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)"));
+            stack.resetPeaks();
+            long before = stack.records(topics.userChanges());
+            long t0 = System.nanoTime();
+            String tag = stack.submit(jobs + "tag", "{\"filter\": {}, \"tag\": \"bench\", \"create\": true}");
+            stack.awaitFinished(tag);
+            ImportBench.awaitEvents(stack, topics.userChanges(), before + users + 1);
+            double oursTag = (users + 1) / ((System.nanoTime() - t0) / 1e9);
+            String[] peaks = stack.peaks();
+            table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(oursTag),
+                    Table.ratio(oursTag / rawTag), "0.50x", peaks[0], peaks[1]);
+
+            // delete everyone (the caller is refused and stays)
+            double rawDelete = ids.size() / seconds(() -> byIdLists(baseline, ids, "DELETE FROM users WHERE id = ANY (?)"));
+            stack.resetPeaks();
+            before = stack.records(topics.userChanges());
+            t0 = System.nanoTime();
+            String delete = stack.submit(jobs + "delete", "{\"filter\": {}, \"confirm\": \"DELETE\"}");
+            stack.awaitFinished(delete);
+            ImportBench.awaitEvents(stack, topics.userChanges(), before + users);
+            double oursDelete = users / ((System.nanoTime() - t0) / 1e9);
+            peaks = stack.peaks();
+            table.row("delete (everyone)", String.format("%,d", users), Table.rate(rawDelete), Table.rate(oursDelete),
+                    Table.ratio(oursDelete / rawDelete), "0.50x", peaks[0], peaks[1]);
+        }
+        System.out.printf("%nBulk jobs on one organization through the HTTP API, the local stack on this machine%n%n");
+        table.print();
+        System.out.printf("%nOurs: request to job end (+ last change event on Kafka for tag and delete; + the file "
+                + "downloaded for export). Raw: the bare PostgreSQL operation on a copy of the same users.%n");
+    }
+
+    /** {@code users} users in {@code org}: a tenth Staff, one in fifty Admin, the rest User; pending. */
+    private static void populate(HikariDataSource pool, UUID org, int users) throws Exception {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO users (id, org_id, email, first_name, last_name, role, location, tags, status, "
+                    + "invited_at) SELECT gen_random_uuid(), '" + org + "', 'u' || g || '-" + org.toString().substring(0, 8)
+                    + "@bulk.example', 'First' || g, 'Last' || g, CASE WHEN g % 10 = 0 THEN 'Staff' WHEN g % 50 = 1 "
+                    + "THEN 'Admin' ELSE 'User' END, 'Berlin', '{}', 'pending', now() FROM generate_series(1, " + users
+                    + ") g");
+            s.execute("VACUUM ANALYZE users");
+        }
+    }
+
+    private static List<UUID> ids(HikariDataSource pool, UUID org) throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM users WHERE org_id = '" + org + "'")) {
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return ids;
+    }
+
+    /** The raw export: a cursor a thousand rows at a time, every column, through the same CSV printer. */
+    private static void rawExport(HikariDataSource pool, UUID org, String where) throws Exception {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("SELECT first_name, last_name, email, role, location, "
+                    + "status, last_login_at, tags FROM users WHERE org_id = ?" + where + " ORDER BY sort_name, id")) {
+                ps.setObject(1, org);
+                ps.setFetchSize(BATCH);
+                try (ResultSet rs = ps.executeQuery(); CSVPrinter csv = new CSVPrinter(new BufferedWriter(
+                        new OutputStreamWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8), 64 * 1024),
+                        CSVFormat.RFC4180.builder().setHeader("name", "email", "role", "location", "status",
+                                "lastLogin", "tags").get())) {
+                    while (rs.next()) {
+                        Timestamp login = rs.getTimestamp(7);
+                        csv.printRecord(CsvCells.neutralise(rs.getString(1) + " " + rs.getString(2)),
+                                CsvCells.neutralise(rs.getString(3)), rs.getString(4),
+                                CsvCells.neutralise(rs.getString(5)), rs.getString(6),
+                                login == null ? null : login.toInstant().toString(),
+                                String.join(";", (String[]) rs.getArray(8).getArray()));
+                    }
+                }
+            }
+            c.commit();
+        }
+    }
+
+    /** Runs {@code sql} (one {@code uuid[]} parameter) over the ids a thousand at a time, each its own commit. */
+    private static void byIdLists(HikariDataSource pool, List<UUID> ids, String sql) throws Exception {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.size(); i += BATCH) {
+                ps.setArray(1, c.createArrayOf("uuid", ids.subList(i, Math.min(ids.size(), i + BATCH)).toArray()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static int count(HikariDataSource pool, String sql) throws Exception {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static double seconds(Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
