@@ -112,13 +112,19 @@ class AccessIT {
                 new Object[] {"GET", "/api/v1/orgs/" + org + "/tags", null},
                 new Object[] {"POST", "/api/v1/orgs/" + org + "/tags", Map.of("name", "t")},
                 new Object[] {"POST", "/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", List.of(Map.of("email", "n@x.example", "firstName", "N")))},
+                new Object[] {"POST", "/api/v1/orgs/" + org + "/jobs/tag", Map.of("userIds", List.of(user), "tag", "t", "create", true)},
+                new Object[] {"POST", "/api/v1/orgs/" + org + "/jobs/delete", Map.of("userIds", List.of(user), "confirm", "DELETE")},
+                new Object[] {"POST", "/api/v1/orgs/" + org + "/jobs/transfer", Map.of("userIds", List.of(user), "destinationAdminEmail", "a@x.example")},
+                new Object[] {"POST", "/api/v1/orgs/" + org + "/jobs/export", Map.of("userIds", List.of(user))},
                 new Object[] {"GET", "/api/v1/users/" + user, null},
                 new Object[] {"PATCH", "/api/v1/users/" + user, Map.of("firstName", "Hacked")},
                 new Object[] {"PUT", "/api/v1/users/" + user + "/password", Map.of("password", "another long password")},
                 new Object[] {"POST", "/api/v1/users/" + user + "/logout", Map.of()},
                 new Object[] {"GET", "/api/v1/users/" + user + "/activity", null},
+                new Object[] {"POST", "/api/v1/users/" + user + "/activity/email", Map.of()},
                 new Object[] {"GET", "/api/v1/jobs/" + rootJob, null},
-                new Object[] {"GET", "/api/v1/jobs/" + rootJob + "/errors", null});
+                new Object[] {"GET", "/api/v1/jobs/" + rootJob + "/errors", null},
+                new Object[] {"GET", "/api/v1/jobs/" + rootJob + "/result", null});
     }
 
     static ApiClient.Response call(ApiClient client, Object[] call) {
@@ -141,6 +147,7 @@ class AccessIT {
         }
         assertEquals(before, count("SELECT count(*) FROM activity"));
         assertEquals(0, count("SELECT count(*) FROM organizations WHERE name = 'x'"));
+        assertEquals(0, count("SELECT count(*) FROM jobs WHERE type <> 'invite'"), "no bulk job was created");
     }
 
     @Test

@@ -47,7 +47,7 @@ final class BenchStack implements AutoCloseable {
     final HikariDataSource roster;
     private final ScheduledExecutorService sampler;
 
-    private BenchStack(Path dir, Bench.Options options, String heap) throws Exception {
+    private BenchStack(Path dir, Bench.Options options, String heap, Map<String, String> settings) throws Exception {
         this.dir = dir;
         smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
@@ -61,6 +61,7 @@ final class BenchStack implements AutoCloseable {
                 "ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort())));
         env.put("ROSTER_MAX_CONCURRENT_JOBS", "100");
         env.put("ROSTER_DATA_DIR", dir.toString());
+        env.putAll(settings);
         if (options.values().containsKey("env")) {
             for (String pair : options.values().get("env").split(",")) {
                 env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
@@ -95,7 +96,12 @@ final class BenchStack implements AutoCloseable {
     }
 
     static BenchStack start(Path dir, Bench.Options options) throws Exception {
-        return new BenchStack(dir, options, options.values().getOrDefault("heap", "1g"));
+        return start(dir, options, Map.of());
+    }
+
+    /** With {@code settings} for the apps (before any given by {@code --env}). */
+    static BenchStack start(Path dir, Bench.Options options, Map<String, String> settings) throws Exception {
+        return new BenchStack(dir, options, options.values().getOrDefault("heap", "1g"), settings);
     }
 
     /** Settings for a pool on {@code schema} of the benchmark's PostgreSQL. */

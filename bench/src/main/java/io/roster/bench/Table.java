@@ -13,8 +13,10 @@ final class Table {
         this.header = header;
     }
 
+    /** Adds a row, and shows it at once on standard error (a long run that fails later keeps what it measured). */
     Table row(String... cells) {
         rows.add(cells);
+        System.err.println("  | " + String.join(" | ", cells) + " |");
         return this;
     }
 
