@@ -78,25 +78,23 @@ class BulkActionsIT {
     }
 
     /** A user of another tenant (another root organization), made directly in the database. */
-    private static UUID foreignUser(TestEnv test) {
+    static UUID foreignUser(javax.sql.DataSource pool) {
         UUID org = UUID.randomUUID();
         UUID user = UUID.randomUUID();
-        try (var pool = Database.pool(test.db(), "foreign")) {
-            Tx.run(pool, c -> {
-                Organizations.insertRoot(c, org, "Other tenant");
-                Users.insertInvited(c, List.of(new Users.NewUser(user, org, "foreign@other.example", "F", "O",
-                        Role.User, null, List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null,
-                        null)), UUID::randomUUID);
-                return null;
-            });
-        }
+        Tx.run(pool, c -> {
+            Organizations.insertRoot(c, org, "Other tenant");
+            Users.insertInvited(c, List.of(new Users.NewUser(user, org, "foreign@other.example", "F", "O",
+                    Role.User, null, List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null,
+                    null)), UUID::randomUUID);
+            return null;
+        });
         return user;
     }
 
     private static Stack start(TestEnv test, Map<String, String> env, RosterSystem system,
                                javax.sql.DataSource pool) {
         ApiClient admin = new ApiClient(system.apiUri()).login(ADMIN, InviteFlowIT.PASSWORD);
-        return new Stack(test, env, admin, InviteFlowIT.orgOf(admin), foreignUser(test), pool);
+        return new Stack(test, env, admin, InviteFlowIT.orgOf(admin), foreignUser(pool), pool);
     }
 
     /** Change events on the user-changes topic whose data matches, once at least {@code count} arrived. */

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.contracts.job.ExportCommand;
-import io.roster.contracts.user.Role;
 import io.roster.gateway.Gateway;
 import io.roster.persistence.Database;
-import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
 import io.roster.testsupport.ApiClient;
 import io.roster.testsupport.SimulatedCrash;
 import io.roster.testsupport.Sql;
@@ -24,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +59,7 @@ class ExportIT {
             }
             String invite = admin.post(jobs + "invite", Map.of("users", users), Map.of()).header("Location");
             assertEquals("succeeded", InviteFlowIT.awaitFinished(admin, invite).get("state").asText());
-            UUID foreign = foreignUser(pool);
+            UUID foreign = BulkActionsIT.foreignUser(pool);
 
             ApiClient.Response badColumns = admin.post(jobs + "export", Map.of("filter", Map.of(), "columns",
                     List.of("email", "password")), Map.of());
@@ -114,19 +108,6 @@ class ExportIT {
                     "in the order given");
             assertTrue(all.stream().noneMatch(r -> r.toList().contains("foreign@other.example")));
         }
-    }
-
-    private static UUID foreignUser(javax.sql.DataSource pool) {
-        UUID org = UUID.randomUUID();
-        UUID user = UUID.randomUUID();
-        Tx.run(pool, c -> {
-            Organizations.insertRoot(c, org, "Other tenant");
-            Users.insertInvited(c, List.of(new Users.NewUser(user, org, "foreign@other.example", "F", "O", Role.User,
-                    null, List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, null)),
-                    UUID::randomUUID);
-            return null;
-        });
-        return user;
     }
 
     private static byte[] download(URI gateway, ApiClient admin, String job, boolean gzip) throws Exception {
