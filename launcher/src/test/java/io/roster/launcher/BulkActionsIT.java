@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.roster.contracts.event.UserChange;
 import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserDeleted;
@@ -15,7 +14,6 @@ import io.roster.contracts.event.UserTransferred;
 import io.roster.contracts.job.UsersChunk;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Role;
-import io.roster.infra.Ports;
 import io.roster.persistence.Database;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
@@ -290,10 +288,7 @@ class BulkActionsIT {
     void transferMovesUsersToTheAdminsOrganizationAndMailsThemAndTheAdmin() throws Exception {
         TestEnv test = TestEnv.create("bulkxfer");
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
-        int smtpPort = Ports.free();
-        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        env.putAll(Map.of("ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtpPort)));
+        GreenMail smtp = InvitationIT.smtpFor(env);
         try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
             Stack stack = start(test, env, system, pool);
             ApiClient admin = stack.admin();
@@ -359,10 +354,7 @@ class BulkActionsIT {
     void theActivityLogIsMailedToTheRequestingAdminAsACsvAttachment() throws Exception {
         TestEnv test = TestEnv.create("actmail");
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
-        int smtpPort = Ports.free();
-        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        env.putAll(Map.of("ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtpPort)));
+        GreenMail smtp = InvitationIT.smtpFor(env);
         try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
             Stack stack = start(test, env, system, pool);
             ApiClient admin = stack.admin();

@@ -33,12 +33,9 @@ class InvitationIT {
     @Test
     void invitationsAreMailedAcceptedOnceResentAndRevoked() throws Exception {
         TestEnv test = TestEnv.create("invitations");
-        int smtpPort = Ports.free();
-        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
-        env.putAll(Map.of("ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(smtpPort),
-                "ROSTER_PUBLIC_URL", "https://console.example"));
+        GreenMail smtp = smtpFor(env);
+        env.put("ROSTER_PUBLIC_URL", "https://console.example");
         try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "invitations")) {
             ApiClient anonymous = new ApiClient(system.apiUri());
             ApiClient admin = anonymous.login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
@@ -95,6 +92,15 @@ class InvitationIT {
     }
 
     /** The latest invitation token of each recipient, once {@code count} mails have arrived. */
+    /** A real SMTP server on a free loopback port, started, with {@code env}'s mailer pointed at it. */
+    static GreenMail smtpFor(Map<String, String> env) {
+        int port = Ports.free();
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        env.putAll(Map.of("ROSTER_SMTP_HOST", "127.0.0.1", "ROSTER_SMTP_PORT", Integer.toString(port)));
+        return smtp;
+    }
+
     static Map<String, String> awaitTokens(GreenMail smtp, int count) throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> smtp.getReceivedMessages().length >= count);
         Map<String, String> tokens = new HashMap<>();
