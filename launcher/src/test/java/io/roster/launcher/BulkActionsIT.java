@@ -178,6 +178,20 @@ class BulkActionsIT {
             assertEquals(idsByEmail(admin, stack.org(), "&role=Staff").keySet(),
                     idsByEmail(admin, stack.org(), "&tag=team").keySet());
 
+            // the same Idempotency-Key: the same job (the filter is not run again); another body: 422
+            Map<String, Object> keyed = Map.of("filter", Map.of("role", List.of("Staff")), "tag", "team");
+            String first = admin.post(stack.jobs() + "tag", keyed, Map.of("Idempotency-Key", "tag-1"))
+                    .header("Location");
+            InviteFlowIT.awaitFinished(admin, first);
+            ApiClient.Response retry = admin.post(stack.jobs() + "tag", keyed, Map.of("Idempotency-Key", "tag-1"));
+            assertEquals(202, retry.status(), retry.body());
+            assertEquals(first, retry.header("Location"));
+            assertEquals(staff, retry.json().get("total").asInt());
+            ApiClient.Response other = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of("role",
+                    List.of("User")), "tag", "team"), Map.of("Idempotency-Key", "tag-1"));
+            assertEquals(422, other.status(), other.body());
+            assertEquals("Idempotency-Key", other.json().at("/errors/0/field").asText());
+
             // removing by filter
             String removal = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of("tag", "vip"), "tag", "vip",
                     "remove", true), Map.of()).header("Location");

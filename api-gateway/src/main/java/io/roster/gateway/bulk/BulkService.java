@@ -55,6 +55,10 @@ public class BulkService {
         this.topics = topics;
     }
 
+    /** Whose the destination email is. */
+    private record Account(UUID id, UUID orgId, Role role) {
+    }
+
     public JobSubmitter.Submission tag(Caller caller, UUID orgId, BulkRequests.TagRequest request, String key) {
         access.require(caller, orgId, Permission.tag);
         if (request.tag() == null || !request.tag().strip().matches(OrgTags.PATTERN)) {
@@ -101,27 +105,21 @@ public class BulkService {
                     + "organization the users move to");
         }
         String email = Emails.normalize(request.destinationAdminEmail());
-        Map<String, Object> admin = Tx.run(dataSource, c -> {
+        Account admin = Tx.run(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, role FROM users WHERE email = ?")) {
                 ps.setString(1, email);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    Map<String, Object> row = new HashMap<>();
-                    row.put("id", rs.getObject(1, UUID.class));
-                    row.put("org", rs.getObject(2, UUID.class));
-                    row.put("role", rs.getString(3));
-                    return row;
+                    return rs.next() ? new Account(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            Role.valueOf(rs.getString(3))) : null;
                 }
             }
         });
         // an email outside the caller's organizations is answered as unknown: nothing about other tenants leaks
-        if (admin == null || !access.reaches(caller, (UUID) admin.get("org"))) {
+        if (admin == null || !access.reaches(caller, admin.orgId())) {
             throw ProblemException.unprocessable("unknown-destination", "destinationAdminEmail",
                     "no admin with this email in your organizations");
         }
-        if (!Role.Admin.name().equals(admin.get("role"))) {
+        if (admin.role() != Role.Admin) {
             throw ProblemException.unprocessable("not-an-admin", "destinationAdminEmail",
                     "is not an Admin of their organization; name an Admin of the destination");
         }
@@ -129,8 +127,8 @@ public class BulkService {
             throw ProblemException.unprocessable("cannot-transfer-self", "userIds[" + request.userIds()
                     .indexOf(caller.userId()) + "]", "is you; you cannot transfer yourself, ask another admin");
         }
-        return submit(caller, orgId, JobType.transfer, new BulkAction.Transfer((UUID) admin.get("org"),
-                (UUID) admin.get("id"), role), request.userIds(), request.filter(), topics.transfers(), key);
+        return submit(caller, orgId, JobType.transfer, new BulkAction.Transfer(admin.orgId(), admin.id(), role),
+                request.userIds(), request.filter(), topics.transfers(), key);
     }
 
     public JobSubmitter.Submission export(Caller caller, UUID orgId, BulkRequests.ExportRequest request, String key) {
@@ -188,6 +186,11 @@ public class BulkService {
             @Override
             public byte[] hash() {
                 return SelectionChunkSource.sha256(canonical);
+            }
+
+            @Override
+            public boolean hashKnownUpFront() {
+                return true;
             }
         };
         return submitter.submit(caller, orgId, JobType.export, key, topics.exports(), source);

@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  * The selection of a bulk job, read a chunk of ids at a time: explicit ids as given, or a filter resolved against
  * one snapshot of the database (a read-only REPEATABLE READ transaction, its rows streamed by a cursor: constant
  * memory for a million users). Users who appear or change while the job is submitted do not move the selection.
- * The hash that idempotency compares is of the request (action and selection as sent), not of the resolved ids.
+ * The hash that idempotency compares is of the request (action and selection as sent), not of the resolved ids,
+ * so a retry of a submitted job never runs the query; the cursor opens on the first read.
  */
 final class SelectionChunkSource implements ChunkSource {
 
@@ -37,11 +38,16 @@ final class SelectionChunkSource implements ChunkSource {
     private final byte[] hash;
     private final boolean filtered;
     private final Iterator<UUID> ids;
+    private DataSource dataSource;
+    private UserListQuery filter;
     private Connection connection;
     private PreparedStatement statement;
     private ResultSet cursor;
     private int rows;
     private int chunks;
+    /** The cursor's row under it was read ahead (by {@link #hasNext}) and not yet taken. */
+    private boolean peeked;
+    private boolean peekedRow;
 
     private SelectionChunkSource(UUID orgId, UUID requestedBy, String client, BulkAction action, int chunkSize,
                                  String canonicalRequest, boolean filtered, Iterator<UUID> ids) {
@@ -65,18 +71,8 @@ final class SelectionChunkSource implements ChunkSource {
                                    String client, BulkAction action, int chunkSize, String canonicalRequest) {
         SelectionChunkSource source = new SelectionChunkSource(orgId, requestedBy, client, action, chunkSize,
                 canonicalRequest, true, null);
-        try {
-            source.connection = dataSource.getConnection();
-            source.connection.setAutoCommit(false);
-            source.connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            source.connection.setReadOnly(true);
-            source.statement = UserListSql.selection(orgId, filter).prepare(source.connection, "");
-            source.statement.setFetchSize(chunkSize);
-            source.cursor = source.statement.executeQuery();
-        } catch (SQLException e) {
-            source.close();
-            throw new IllegalStateException("could not resolve the filter: " + e.getMessage(), e);
-        }
+        source.dataSource = dataSource;
+        source.filter = filter;
         return source;
     }
 
@@ -97,11 +93,25 @@ final class SelectionChunkSource implements ChunkSource {
                 last ? rows : null);
     }
 
+    /** Opens the snapshot and its cursor. */
+    private void open() throws SQLException {
+        connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        connection.setReadOnly(true);
+        statement = UserListSql.selection(orgId, filter).prepare(connection, "");
+        statement.setFetchSize(chunkSize);
+        cursor = statement.executeQuery();
+    }
+
     private boolean hasNext() {
         if (!filtered) {
             return ids.hasNext();
         }
         try {
+            if (cursor == null) {
+                open();
+            }
             // a forward-only cursor: peek by moving onto the row, and remember that it is not consumed yet
             if (!peeked) {
                 peekedRow = cursor.next();
@@ -112,9 +122,6 @@ final class SelectionChunkSource implements ChunkSource {
             throw new IllegalStateException("reading the selection failed: " + e.getMessage(), e);
         }
     }
-
-    private boolean peeked;
-    private boolean peekedRow;
 
     private UUID nextId() {
         if (!filtered) {
@@ -144,6 +151,11 @@ final class SelectionChunkSource implements ChunkSource {
     @Override
     public byte[] hash() {
         return hash.clone();
+    }
+
+    @Override
+    public boolean hashKnownUpFront() {
+        return true;
     }
 
     @Override

@@ -21,6 +21,14 @@ public interface ChunkSource extends AutoCloseable {
     /** SHA-256 of the rows in their canonical form, once {@link #next} returned null: compared for idempotency. */
     byte[] hash();
 
+    /**
+     * Whether {@link #hash} is known before the input is read (it hashes the request, not the rows): a retry of a
+     * submitted job is then answered without reading the input again.
+     */
+    default boolean hashKnownUpFront() {
+        return false;
+    }
+
     /** The error when the input held no rows. */
     default io.roster.gateway.problem.ProblemException empty() {
         return io.roster.gateway.problem.ProblemException.invalid("users", "the input holds no rows");

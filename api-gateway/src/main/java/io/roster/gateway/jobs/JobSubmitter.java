@@ -103,7 +103,7 @@ public class JobSubmitter {
             throw reused(job);
         }
         if (job.submittedAt() != null) {
-            while (source.next(job.id()) != null) {
+            while (!source.hashKnownUpFront() && source.next(job.id()) != null) {
                 // read the body only to compare it with the first one
             }
             if (!MessageDigest.isEqual(job.requestHash(), source.hash())) {
