@@ -28,7 +28,8 @@ public final class Bench {
                 System.out.println("       java -jar bench/target/roster-bench.jar list [--users N] [--reps N]");
                 System.out.println("       java -jar bench/target/roster-bench.jar import [--sizes 100000,1000000] "
                         + "[--warmup N] [--copy-runs N] [--mail-wait-seconds N] [--heap 1g] [--env NAME=value,...]");
-                System.out.println("       java -jar bench/target/roster-bench.jar bulk [--users 1000000] [--heap 1g] "
+                System.out.println("       java -jar bench/target/roster-bench.jar bulk [--users 1000000] [--jobs export,tag,delete] "
+                        + "[--heap 1g] "
                         + "[--env NAME=value,...]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
@@ -47,6 +48,10 @@ public final class Bench {
                 map.put(args[i].substring(2), args[i + 1]);
             }
             return new Options(map);
+        }
+
+        String string(String name, String defaultValue) {
+            return values.getOrDefault(name, defaultValue);
         }
 
         int integer(String name, int defaultValue) {

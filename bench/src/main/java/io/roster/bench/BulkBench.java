@@ -39,6 +39,7 @@ final class BulkBench {
 
     static void run(Bench.Options options) throws Exception {
         int users = options.integer("users", 1_000_000);
+        java.util.Set<String> only = java.util.Set.of(options.string("jobs", "export,tag,delete").split(","));
         Path dir = Files.createTempDirectory("roster-bench-bulk-");
         Table table = new Table("job", "users", "raw PostgreSQL", "ours, end to end", "ratio", "target",
                 "peak heap gateway", "peak heap workers");
@@ -62,7 +63,7 @@ final class BulkBench {
             Topics topics = new Topics("roster.");
 
             // export: a tenth (the Staff), then everyone: heap must not grow with the file
-            for (String role : List.of("Staff", "")) {
+            for (String role : only.contains("export") ? List.of("Staff", "") : List.<String>of()) {
                 String where = role.isEmpty() ? "" : " AND role = '" + role + "'";
                 int rows = role.isEmpty() ? users + 1 : staff;
                 double raw = rows / seconds(() -> rawExport(baseline, baselineOrg, where));
@@ -84,8 +85,23 @@ final class BulkBench {
                         Table.rate(raw), Table.rate(ours), Table.ratio(ours / raw), "0.70x", peaks[0], peaks[1]);
             }
 
-            // tag everyone
             List<UUID> ids = ids(baseline, baselineOrg);
+            if (only.contains("tag")) {
+                tag(stack, baseline, table, topics, ids, jobs, users);
+            }
+            if (only.contains("delete")) {
+                delete(stack, baseline, table, topics, ids, jobs, users);
+            }
+        }
+        System.out.printf("%nBulk jobs on one organization through the HTTP API, the local stack on this machine%n%n");
+        table.print();
+        System.out.printf("%nOurs: request to job end (+ last change event on Kafka for tag and delete; + the file "
+                + "downloaded for export). Raw: the bare PostgreSQL operation on a copy of the same users.%n");
+    }
+
+    /** Tags everyone. */
+    private static void tag(BenchStack stack, HikariDataSource baseline, Table table, Topics topics, List<UUID> ids,
+                            String jobs, int users) throws Exception {
             double rawTag = ids.size() / seconds(() -> byIdLists(baseline, ids,
                     "UPDATE users SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)"));
             stack.resetPeaks();
@@ -98,24 +114,26 @@ final class BulkBench {
             String[] peaks = stack.peaks();
             table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(oursTag),
                     Table.ratio(oursTag / rawTag), "0.50x", peaks[0], peaks[1]);
+    }
 
-            // delete everyone (the caller is refused and stays)
+    /** Deletes everyone (the caller is refused and stays). */
+    private static void delete(BenchStack stack, HikariDataSource baseline, Table table, Topics topics,
+                               List<UUID> ids, String jobs, int users) throws Exception {
             double rawDelete = ids.size() / seconds(() -> byIdLists(baseline, ids, "DELETE FROM users WHERE id = ANY (?)"));
             stack.resetPeaks();
-            before = stack.records(topics.userChanges());
-            t0 = System.nanoTime();
+            long before = stack.records(topics.userChanges());
+            long t0 = System.nanoTime();
             String delete = stack.submit(jobs + "delete", "{\"filter\": {}, \"confirm\": \"DELETE\"}");
+            double accepted = (System.nanoTime() - t0) / 1e9;
             stack.awaitFinished(delete);
+            double finished = (System.nanoTime() - t0) / 1e9;
             ImportBench.awaitEvents(stack, topics.userChanges(), before + users);
+            System.err.printf("  delete: accepted after %.1f s, job finished after %.1f s, last event after %.1f s%n",
+                    accepted, finished, (System.nanoTime() - t0) / 1e9);
             double oursDelete = users / ((System.nanoTime() - t0) / 1e9);
-            peaks = stack.peaks();
+            String[] peaks = stack.peaks();
             table.row("delete (everyone)", String.format("%,d", users), Table.rate(rawDelete), Table.rate(oursDelete),
                     Table.ratio(oursDelete / rawDelete), "0.50x", peaks[0], peaks[1]);
-        }
-        System.out.printf("%nBulk jobs on one organization through the HTTP API, the local stack on this machine%n%n");
-        table.print();
-        System.out.printf("%nOurs: request to job end (+ last change event on Kafka for tag and delete; + the file "
-                + "downloaded for export). Raw: the bare PostgreSQL operation on a copy of the same users.%n");
     }
 
     /** {@code users} users in {@code org}: a tenth Staff, one in fifty Admin, the rest User; pending. */

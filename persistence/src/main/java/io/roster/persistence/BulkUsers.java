@@ -83,29 +83,58 @@ public final class BulkUsers {
      */
     public static Result delete(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo, Actor actor,
                                 Instant now) throws SQLException {
+        // Most users are not admins: they go in one statement that touches each row once (no separate read or lock
+        // first). The rest (admins, the caller, ids not found, and a user whose role changed meanwhile) are then
+        // locked and decided one by one: locked, their state cannot change before the commit.
         List<RowError> errors = new ArrayList<>();
-        Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, true, errors);
-        refuseSelf(found, actor, errors, "cannot_delete_self", "you cannot delete yourself; ask another admin");
-        keepLastAdmins(connection, found, errors, "delete");
-        UUID[] doomed = found.keySet().toArray(UUID[]::new);
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM activity WHERE user_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", doomed));
-            ps.executeUpdate();
+        List<UUID> deleted = new ArrayList<>(ids.size());
+        List<Users.Change> changes = new ArrayList<>(ids.size());
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ANY (?) AND id <> ? "
+                + "AND role <> 'Admin' AND " + REACH + " RETURNING id, org_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.setObject(2, actor.userId());
+            ps.setObject(3, orgId);
+            collectDeleted(ps, deleted, changes, actor, now);
         }
-        List<Users.Change> changes = new ArrayList<>(doomed.length);
-        try (PreparedStatement ps = connection.prepareStatement(
-                "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
-            ps.setArray(1, connection.createArrayOf("uuid", doomed));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    changes.add(new Users.Change(UUID.randomUUID(), new UserDeleted(id, rs.getObject(2, UUID.class),
-                            now, actor.userId(), actor.jobId()), null, now, actor.userId(), actor.client(), null, null));
+        if (deleted.size() < ids.size()) {
+            java.util.Set<UUID> gone = new java.util.HashSet<>(deleted);
+            List<UUID> rest = new ArrayList<>();
+            List<Integer> restRows = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (!gone.contains(ids.get(i))) {
+                    rest.add(ids.get(i));
+                    restRows.add(firstRowNo + i);
+                }
+            }
+            Map<UUID, Found> found = inReach(connection, orgId, rest, restRows, true, errors);
+            refuseSelf(found, actor, errors, "cannot_delete_self", "you cannot delete yourself; ask another admin");
+            keepLastAdmins(connection, found, errors, "delete");
+            if (!found.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
+                    ps.setArray(1, connection.createArrayOf("uuid", found.keySet().toArray()));
+                    collectDeleted(ps, deleted, changes, actor, now);
                 }
             }
         }
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM activity WHERE user_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", deleted.toArray()));
+            ps.executeUpdate();
+        }
         Users.recordChanges(connection, changes);
         return new Result(changes.size(), errors);
+    }
+
+    private static void collectDeleted(PreparedStatement delete, List<UUID> deleted, List<Users.Change> changes,
+                                       Actor actor, Instant now) throws SQLException {
+        try (ResultSet rs = delete.executeQuery()) {
+            while (rs.next()) {
+                UUID id = rs.getObject(1, UUID.class);
+                deleted.add(id);
+                changes.add(new Users.Change(UUID.randomUUID(), new UserDeleted(id, rs.getObject(2, UUID.class),
+                        now, actor.userId(), actor.jobId()), null, now, actor.userId(), actor.client(), null, null));
+            }
+        }
     }
 
     /**
@@ -173,16 +202,27 @@ public final class BulkUsers {
         return new Result(changes.size(), errors);
     }
 
-    /**
-     * The chunk's users within reach of {@code orgId}, in row order (locked when {@code lock}); the others are
-     * added to {@code errors} as {@code not_found}.
-     */
+    /** Users in the organization {@code ?} or below it (the reach of a job's organization). */
+    private static final String REACH = "org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))";
+
     private static Map<UUID, Found> inReach(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo,
+                                            boolean lock, List<RowError> errors) throws SQLException {
+        List<Integer> rowNos = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            rowNos.add(firstRowNo + i);
+        }
+        return inReach(connection, orgId, ids, rowNos, lock, errors);
+    }
+
+    /**
+     * The users of {@code ids} (at rows {@code rowNos}) within reach of {@code orgId}, in row order (locked when
+     * {@code lock}); the others are added to {@code errors} as {@code not_found}.
+     */
+    private static Map<UUID, Found> inReach(Connection connection, UUID orgId, List<UUID> ids, List<Integer> rowNos,
                                             boolean lock, List<RowError> errors) throws SQLException {
         Map<UUID, Found> rows = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT id, org_id, role, email, first_name FROM users "
-                + "WHERE id = ANY (?) AND org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))"
-                + (lock ? " ORDER BY id FOR UPDATE" : ""))) {
+                + "WHERE id = ANY (?) AND " + REACH + (lock ? " ORDER BY id FOR UPDATE" : ""))) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, orgId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -198,10 +238,10 @@ public final class BulkUsers {
             UUID id = ids.get(i);
             Found user = rows.get(id);
             if (user == null) {
-                errors.add(new RowError(firstRowNo + i, "userIds", "not_found",
+                errors.add(new RowError(rowNos.get(i), "userIds", "not_found",
                         "no user " + id + " in this organization or its sub-organizations"));
             } else {
-                inOrder.put(id, new Found(id, user.orgId(), user.role(), user.email(), user.firstName(), firstRowNo + i));
+                inOrder.put(id, new Found(id, user.orgId(), user.role(), user.email(), user.firstName(), rowNos.get(i)));
             }
         }
         return inOrder;
@@ -217,9 +257,9 @@ public final class BulkUsers {
 
     /**
      * Leaves every organization at least one admin: under a lock of the organizations concerned (so that chunks
-     * applying at once on other workers count the same admins), the admins that would leave their organization
-     * without one are taken out of {@code found} (the last of them in row order) and reported as
-     * {@code last_admin}.
+     * applying at once on other workers decide one after the other, each seeing the other's commit), an
+     * organization with no admin outside {@code found} keeps the last of its admins there (in row order), who is
+     * taken out of {@code found} and reported as {@code last_admin}. Call with the admins in {@code found} locked.
      */
     private static void keepLastAdmins(Connection connection, Map<UUID, Found> found, List<RowError> errors,
                                        String verb) throws SQLException {
@@ -238,24 +278,27 @@ public final class BulkUsers {
             ps.setArray(1, connection.createArrayOf("uuid", orgs));
             ps.executeQuery().close();
         }
-        Map<UUID, Integer> admins = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT org_id, count(*) FROM users "
-                + "WHERE org_id = ANY (?) AND role = 'Admin' GROUP BY org_id")) {
-            ps.setArray(1, connection.createArrayOf("uuid", orgs));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    admins.put(rs.getObject(1, UUID.class), rs.getInt(2));
+        List<UUID> lastOnes = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM users "
+                + "WHERE org_id = ? AND role = 'Admin' AND id <> ALL (?))")) {
+            for (Map.Entry<UUID, List<Found>> org : adminsByOrg.entrySet()) {
+                ps.setObject(1, org.getKey());
+                ps.setArray(2, connection.createArrayOf("uuid", org.getValue().stream().map(Found::id).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        lastOnes.add(org.getKey());
+                    }
                 }
             }
         }
-        adminsByOrg.forEach((org, leaving) -> {
-            if (admins.getOrDefault(org, 0) - leaving.size() < 1) {
-                Found last = leaving.get(leaving.size() - 1);
-                found.remove(last.id());
-                errors.add(new RowError(last.rowNo(), "userIds", "last_admin", "user " + last.id()
-                        + " is the last admin of their organization; make someone else an admin before you " + verb
-                        + " them"));
-            }
-        });
+        for (UUID org : lastOnes) {
+            List<Found> leaving = adminsByOrg.get(org);
+            Found last = leaving.get(leaving.size() - 1);
+            found.remove(last.id());
+            errors.add(new RowError(last.rowNo(), "userIds", "last_admin", "user " + last.id()
+                    + " is the last admin of their organization; make someone else an admin before you " + verb
+                    + " them"));
+        }
     }
 }

@@ -1,5 +1,12 @@
 package io.roster.persistence;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,8 +16,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The transactional outbox. Writers append in the transaction of the change itself; the relay reads in id
- * order, publishes, and deletes what it published. A crash between publish and delete re-publishes the same
+ * The transactional outbox. Writers append in the transaction of the change itself (the changes of one
+ * transaction as one row); the relay reads in id order, publishes, and deletes what it published. A crash between publish and delete re-publishes the same
  * event ids, never new ones, and never loses one.
  */
 public final class Outbox {
@@ -52,45 +59,136 @@ public final class Outbox {
     private Outbox() {
     }
 
+    /**
+     * Appends {@code entries} in order, in the caller's transaction: one entry as a row of its own, several as one
+     * row carrying all of them (a chunk of a job writes one row, not a thousand).
+     */
     public static void append(Connection connection, List<Entry> entries) throws SQLException {
         if (entries.isEmpty()) {
             return;
         }
+        if (entries.size() > 1) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO outbox (batch, entries) VALUES (?, ?)")) {
+                ps.setBytes(1, encode(entries));
+                ps.setInt(2, entries.size());
+                ps.executeUpdate();
+            }
+            return;
+        }
+        Entry e = entries.get(0);
         try (PreparedStatement ps = connection.prepareStatement(
                 "INSERT INTO outbox (event_id, record_key, change, snapshot, tombstone, mail) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Entry e : entries) {
-                ps.setObject(1, e.eventId());
-                ps.setString(2, e.key());
-                ps.setString(3, e.change());
-                ps.setString(4, e.snapshot());
-                ps.setBoolean(5, e.tombstone());
-                ps.setString(6, e.mail());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+            ps.setObject(1, e.eventId());
+            ps.setString(2, e.key());
+            ps.setString(3, e.change());
+            ps.setString(4, e.snapshot());
+            ps.setBoolean(5, e.tombstone());
+            ps.setString(6, e.mail());
+            ps.executeUpdate();
         }
     }
 
-    /** The oldest {@code limit} entries, in commit-visible id order. */
+    /**
+     * The oldest entries, in commit-visible id order and in order within a row: whole rows only, as many as keep the
+     * count within {@code limit} (but at least one row). Each entry's {@link Entry#id()} is its row's.
+     */
     public static List<Entry> oldest(Connection connection, int limit) throws SQLException {
         List<Entry> entries = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id, event_id, record_key, change, snapshot, tombstone, mail FROM outbox ORDER BY id LIMIT ?")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, event_id, record_key, change, snapshot, "
+                + "tombstone, mail, batch FROM outbox WHERE id IN (SELECT id FROM (SELECT id, entries, sum(entries) OVER "
+                + "(ORDER BY id) AS upto FROM (SELECT id, entries FROM outbox ORDER BY id LIMIT ?) o) w "
+                + "WHERE upto <= ? OR upto = entries) ORDER BY id")) {
             ps.setInt(1, limit);
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new Entry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getBoolean(6), rs.getString(7)));
+                    long id = rs.getLong(1);
+                    byte[] batch = rs.getBytes(8);
+                    if (batch != null) {
+                        decode(id, batch, entries);
+                    } else {
+                        entries.add(new Entry(id, rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getBoolean(6), rs.getString(7)));
+                    }
                 }
             }
         }
         return entries;
     }
 
+    /** Deletes the rows of {@code entries} (published, all of them). */
     public static void delete(Connection connection, List<Entry> entries) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("bigint", entries.stream().map(Entry::id).toArray()));
+            ps.setArray(1, connection.createArrayOf("bigint", entries.stream().map(Entry::id).distinct().toArray()));
             ps.executeUpdate();
         }
+    }
+
+    private static final byte BATCH_VERSION = 1;
+    private static final int CHANGE = 1;
+    private static final int SNAPSHOT = 2;
+    private static final int TOMBSTONE = 4;
+    private static final int MAIL = 8;
+
+    /**
+     * A batch row's bytes: a version byte (1), the entry count, then per entry its event id (two longs), its key
+     * (modified UTF-8), a flags byte (1 change, 2 snapshot, 4 tombstone, 8 mail) and each present text as a length
+     * and its UTF-8 bytes.
+     */
+    static byte[] encode(List<Entry> entries) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entries.size() * 512);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(BATCH_VERSION);
+            out.writeInt(entries.size());
+            for (Entry e : entries) {
+                out.writeLong(e.eventId().getMostSignificantBits());
+                out.writeLong(e.eventId().getLeastSignificantBits());
+                out.writeUTF(e.key());
+                out.writeByte((e.change() == null ? 0 : CHANGE) | (e.snapshot() == null ? 0 : SNAPSHOT)
+                        | (e.tombstone() ? TOMBSTONE : 0) | (e.mail() == null ? 0 : MAIL));
+                writeText(out, e.change());
+                writeText(out, e.snapshot());
+                writeText(out, e.mail());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static void decode(long rowId, byte[] batch, List<Entry> into) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(batch))) {
+            byte version = in.readByte();
+            if (version != BATCH_VERSION) {
+                throw new IllegalStateException("outbox row " + rowId + " has a batch of unknown version " + version);
+            }
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                UUID eventId = new UUID(in.readLong(), in.readLong());
+                String key = in.readUTF();
+                int flags = in.readByte();
+                String change = (flags & CHANGE) == 0 ? null : readText(in);
+                String snapshot = (flags & SNAPSHOT) == 0 ? null : readText(in);
+                String mail = (flags & MAIL) == 0 ? null : readText(in);
+                into.add(new Entry(rowId, eventId, key, change, snapshot, (flags & TOMBSTONE) != 0, mail));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("outbox row " + rowId + " has a damaged batch", e);
+        }
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        if (text != null) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(utf8.length);
+            out.write(utf8);
+        }
+    }
+
+    private static String readText(DataInputStream in) throws IOException {
+        byte[] utf8 = new byte[in.readInt()];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 }
