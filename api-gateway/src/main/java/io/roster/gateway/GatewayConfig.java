@@ -5,8 +5,9 @@ import java.time.Duration;
 
 /**
  * The gateway's own settings, validated at start-up. Environment: {@code ROSTER_HTTP_HOST} (default 0.0.0.0),
- * {@code ROSTER_HTTP_PORT} (default 8080; 0 for any free port), {@code ROSTER_CHUNK_SIZE} (rows per job chunk,
- * default 1000), {@code ROSTER_MAX_JSON_ROWS} (users in one JSON invite, default 10000),
+ * {@code ROSTER_HTTP_PORT} (default 8080; 0 for any free port), {@code ROSTER_CHUNK_SIZE} (rows per chunk of an invite,
+ * default 1000), {@code ROSTER_BULK_CHUNK_SIZE} (users per chunk of a bulk tag, delete or transfer, default 5000: a
+ * chunk is one transaction, and its fixed costs shrink per user as it grows), {@code ROSTER_MAX_JSON_ROWS} (users in one JSON invite, default 10000),
  * {@code ROSTER_SESSION_TTL} (default PT12H), {@code ROSTER_ADMIN_EMAIL} (default admin@roster.local),
  * {@code ROSTER_ADMIN_PASSWORD} (generated and printed when unset), {@code ROSTER_ADMIN_ORG} (default Roster):
  * the first organization and its admin, created when the database has none; {@code ROSTER_MAX_TAGS_PER_ORG}
@@ -17,7 +18,7 @@ import java.time.Duration;
  * (largest request body, default 512: a CSV upload streams, so this bounds time, not memory); {@code ROSTER_PUBLIC_URL} and {@code ROSTER_INVITATION_TTL} for the
  * invitations the gateway resends (as for the workers).
  */
-public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRows, Duration sessionTtl,
+public record GatewayConfig(String host, int port, int chunkSize, int bulkChunkSize, int maxJsonRows, Duration sessionTtl,
                             String adminEmail, String adminPassword, String adminOrg, int maxTagsPerOrg,
                             int orgRequestsPerSecond, int loginFailures, Duration loginFailureWindow,
                             int maxRowsPerJob, int maxConcurrentJobs, long maxRequestBytes, String publicUrl,
@@ -33,6 +34,7 @@ public record GatewayConfig(String host, int port, int chunkSize, int maxJsonRow
                 settings.string("ROSTER_HTTP_HOST", "0.0.0.0"),
                 settings.integer("ROSTER_HTTP_PORT", 8080, 0, 65535),
                 settings.integer("ROSTER_CHUNK_SIZE", 1000, 1, 50_000),
+                settings.integer("ROSTER_BULK_CHUNK_SIZE", 5000, 1, 20_000),
                 settings.integer("ROSTER_MAX_JSON_ROWS", 10_000, 1, 1_000_000),
                 settings.duration("ROSTER_SESSION_TTL", Duration.ofHours(12)),
                 settings.string("ROSTER_ADMIN_EMAIL", "admin@roster.local").toLowerCase(java.util.Locale.ROOT),

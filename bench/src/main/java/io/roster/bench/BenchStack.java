@@ -46,13 +46,18 @@ final class BenchStack implements AutoCloseable {
     /** The apps' schema, for the benchmark's own reads. */
     final HikariDataSource roster;
     private final ScheduledExecutorService sampler;
+    private final boolean statements;
 
     private BenchStack(Path dir, Bench.Options options, String heap, Map<String, String> settings) throws Exception {
         this.dir = dir;
         smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         broker = KraftBroker.start(dir.resolve("kafka"), 0, 6);
-        postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false);
+        // --statements true: PostgreSQL keeps statement statistics, printed after each job (statements())
+        statements = Boolean.parseBoolean(options.string("statements", "false"));
+        postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false, statements
+                ? Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track", "all")
+                : Map.of());
         int httpPort = Ports.free();
         Map<String, String> env = new HashMap<>(Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
@@ -144,6 +149,28 @@ final class BenchStack implements AutoCloseable {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.headers().firstValue("Location").orElseThrow();
+    }
+
+    /**
+     * With {@code --statements true}: prints the statements that took most of PostgreSQL's time since the last call
+     * (to stderr, for finding where a job spends it), then starts counting afresh.
+     */
+    void statements(String label) throws Exception {
+        if (!statements) {
+            return;
+        }
+        try (java.sql.Connection c = roster.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT total_exec_time, calls, rows, left(regexp_replace("
+                    + "query, '\\s+', ' ', 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
+                System.err.printf("  PostgreSQL statements, %s:%n", label);
+                while (rs.next()) {
+                    System.err.printf("  %9.0f ms %8d calls %9d rows  %s%n", rs.getDouble(1), rs.getLong(2),
+                            rs.getLong(3), rs.getString(4));
+                }
+            }
+            s.execute("SELECT pg_stat_statements_reset()");
+        }
     }
 
     /** Waits until the job has finished; returns its JSON. */

@@ -120,6 +120,7 @@ final class BulkBench {
     private static void delete(BenchStack stack, HikariDataSource baseline, Table table, Topics topics,
                                List<UUID> ids, String jobs, int users) throws Exception {
             double rawDelete = ids.size() / seconds(() -> byIdLists(baseline, ids, "DELETE FROM users WHERE id = ANY (?)"));
+            stack.statements("before delete");
             stack.resetPeaks();
             long before = stack.records(topics.userChanges());
             long t0 = System.nanoTime();
@@ -128,6 +129,7 @@ final class BulkBench {
             stack.awaitFinished(delete);
             double finished = (System.nanoTime() - t0) / 1e9;
             ImportBench.awaitEvents(stack, topics.userChanges(), before + users);
+            stack.statements("delete");
             System.err.printf("  delete: accepted after %.1f s, job finished after %.1f s, last event after %.1f s%n",
                     accepted, finished, (System.nanoTime() - t0) / 1e9);
             double oursDelete = users / ((System.nanoTime() - t0) / 1e9);

@@ -38,7 +38,7 @@ class InviteFlowIT {
     static Map<String, String> env(TestEnv test) {
         return test.env(Map.of("ROSTER_HTTP_PORT", "0", "ROSTER_WORKERS_HEALTH_PORT", "0",
                 "ROSTER_STREAMS_HEALTH_PORT", "0", "ROSTER_ADMIN_EMAIL", ADMIN, "ROSTER_ADMIN_PASSWORD", PASSWORD,
-                "ROSTER_CHUNK_SIZE", "2", "ROSTER_WORKER_THREADS", "1",
+                "ROSTER_CHUNK_SIZE", "2", "ROSTER_BULK_CHUNK_SIZE", "2", "ROSTER_WORKER_THREADS", "1",
                 "ROSTER_STREAMS_STATE_DIR", System.getProperty("java.io.tmpdir") + "/roster-it-" + UUID.randomUUID()));
     }
 

@@ -33,9 +33,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param keep whether to keep an existing cluster in {@code dataDir} (local run) or start clean (tests)
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port, boolean keep) {
+        return start(dataDir, port, keep, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, int, boolean)}, with server settings added or changed ({@code name -> value}). */
+    public static EmbeddedPostgresServer start(Path dataDir, int port, boolean keep,
+                                               java.util.Map<String, String> settings) {
         try {
             Files.createDirectories(dataDir);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(!keep)
                     .setRegisterShutdownHook(false)
@@ -43,8 +49,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", keep ? "on" : "off")
-                    .setServerConfig("synchronous_commit", keep ? "on" : "off")
-                    .start();
+                    .setServerConfig("synchronous_commit", keep ? "on" : "off");
+            settings.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder.start();
             LOG.info("PostgreSQL listening on 127.0.0.1:{} with data in {}", postgres.getPort(), dataDir);
             return new EmbeddedPostgresServer(postgres);
         } catch (IOException e) {

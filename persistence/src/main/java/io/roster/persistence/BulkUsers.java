@@ -85,19 +85,22 @@ public final class BulkUsers {
                                 Instant now) throws SQLException {
         // Most users are not admins: they go in one statement that touches each row once (no separate read or lock
         // first). The rest (admins, the caller, ids not found, and a user whose role changed meanwhile) are then
-        // locked and decided one by one: locked, their state cannot change before the commit.
+        // locked and decided one by one: locked, their state cannot change before the commit. The lock of the
+        // organization that the last-admin rule takes is held from there to the commit, so everything else is
+        // done before it.
         List<RowError> errors = new ArrayList<>();
-        List<UUID> deleted = new ArrayList<>(ids.size());
         List<Users.Change> changes = new ArrayList<>(ids.size());
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ANY (?) AND id <> ? "
                 + "AND role <> 'Admin' AND " + REACH + " RETURNING id, org_id")) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, actor.userId());
             ps.setObject(3, orgId);
-            collectDeleted(ps, deleted, changes, actor, now);
+            collectDeleted(ps, changes, actor, now);
         }
-        if (deleted.size() < ids.size()) {
-            java.util.Set<UUID> gone = new java.util.HashSet<>(deleted);
+        Map<UUID, Found> found = Map.of();
+        if (changes.size() < ids.size()) {
+            java.util.Set<UUID> gone = new java.util.HashSet<>(changes.size() * 2);
+            changes.forEach(change -> gone.add(change.data().userId()));
             List<UUID> rest = new ArrayList<>();
             List<Integer> restRows = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
@@ -106,31 +109,41 @@ public final class BulkUsers {
                     restRows.add(firstRowNo + i);
                 }
             }
-            Map<UUID, Found> found = inReach(connection, orgId, rest, restRows, true, errors);
+            found = inReach(connection, orgId, rest, restRows, true, errors);
             refuseSelf(found, actor, errors, "cannot_delete_self", "you cannot delete yourself; ask another admin");
+        }
+        int succeeded = removeActivityAndRecord(connection, changes);
+        if (!found.isEmpty()) {
             keepLastAdmins(connection, found, errors, "delete");
-            if (!found.isEmpty()) {
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
-                    ps.setArray(1, connection.createArrayOf("uuid", found.keySet().toArray()));
-                    collectDeleted(ps, deleted, changes, actor, now);
-                }
+            List<Users.Change> more = new ArrayList<>(found.size());
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
+                ps.setArray(1, connection.createArrayOf("uuid", found.keySet().toArray()));
+                collectDeleted(ps, more, actor, now);
             }
+            succeeded += removeActivityAndRecord(connection, more);
+        }
+        return new Result(succeeded, errors);
+    }
+
+    /** Removes the activity of the deleted users of {@code changes} and records the changes. @return how many */
+    private static int removeActivityAndRecord(Connection connection, List<Users.Change> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return 0;
         }
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM activity WHERE user_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", deleted.toArray()));
+            ps.setArray(1, connection.createArrayOf("uuid", changes.stream().map(c -> c.data().userId()).toArray()));
             ps.executeUpdate();
         }
         Users.recordChanges(connection, changes);
-        return new Result(changes.size(), errors);
+        return changes.size();
     }
 
-    private static void collectDeleted(PreparedStatement delete, List<UUID> deleted, List<Users.Change> changes,
-                                       Actor actor, Instant now) throws SQLException {
+    private static void collectDeleted(PreparedStatement delete, List<Users.Change> changes, Actor actor, Instant now)
+            throws SQLException {
         try (ResultSet rs = delete.executeQuery()) {
             while (rs.next()) {
                 UUID id = rs.getObject(1, UUID.class);
-                deleted.add(id);
                 changes.add(new Users.Change(UUID.randomUUID(), new UserDeleted(id, rs.getObject(2, UUID.class),
                         now, actor.userId(), actor.jobId()), null, now, actor.userId(), actor.client(), null, null));
             }

@@ -16,16 +16,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Environment: {@code ROSTER_KAFKA_BOOTSTRAP_SERVERS} (default {@code 127.0.0.1:9092}),
  * {@code ROSTER_TOPIC_PREFIX} (default {@code roster.}), {@code ROSTER_TOPIC_PARTITIONS} (default 6),
- * {@code ROSTER_TOPIC_REPLICATION} (default 1).
+ * {@code ROSTER_TOPIC_REPLICATION} (default 1), {@code ROSTER_KAFKA_COMPRESSION} (of what Roster produces: lz4 by
+ * default; none, gzip, snappy or zstd).
  */
-public record KafkaSettings(String bootstrapServers, Topics topics, int partitions, short replication) {
+public record KafkaSettings(String bootstrapServers, Topics topics, int partitions, short replication,
+                            String compression) {
+
+    public KafkaSettings(String bootstrapServers, Topics topics, int partitions, short replication) {
+        this(bootstrapServers, topics, partitions, replication, "lz4");
+    }
 
     public static KafkaSettings from(Settings settings) {
         return new KafkaSettings(
                 settings.string("ROSTER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 new Topics(settings.string("ROSTER_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
                 settings.integer("ROSTER_TOPIC_PARTITIONS", 6, 1, 1000),
-                (short) settings.integer("ROSTER_TOPIC_REPLICATION", 1, 1, 7));
+                (short) settings.integer("ROSTER_TOPIC_REPLICATION", 1, 1, 7),
+                settings.string("ROSTER_KAFKA_COMPRESSION", "lz4"));
     }
 
     /** Producer: idempotent, acks=all, ordered per partition; String keys, raw JSON values. */
@@ -34,7 +41,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, int partitio
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);

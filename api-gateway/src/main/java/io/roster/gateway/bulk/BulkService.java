@@ -206,7 +206,7 @@ public class BulkService {
             checkIds(userIds);
             canonical += "ids:" + userIds;
             try (SelectionChunkSource source = SelectionChunkSource.of(userIds, orgId, caller.userId(),
-                    caller.client(), action, config.chunkSize(), canonical)) {
+                    caller.client(), action, config.bulkChunkSize(), canonical)) {
                 return submitter.submit(caller, orgId, type, key, topic, source);
             }
         }
@@ -214,7 +214,7 @@ public class BulkService {
         canonical += "filter:" + query.roles() + query.statuses() + "|" + query.tag() + "|" + query.text() + "|"
                 + query.includeSubOrgs();
         try (SelectionChunkSource source = SelectionChunkSource.of(dataSource, query, orgId, caller.userId(),
-                caller.client(), action, config.chunkSize(), canonical)) {
+                caller.client(), action, config.bulkChunkSize(), canonical)) {
             return submitter.submit(caller, orgId, type, key, topic, source);
         }
     }
