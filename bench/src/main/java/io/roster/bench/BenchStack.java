@@ -181,7 +181,7 @@ final class BenchStack implements AutoCloseable {
             if (body.contains("\"finishedAt\":\"")) {
                 return body;
             }
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
     }
 

@@ -62,25 +62,46 @@ final class BulkBench {
             String jobs = "/api/v1/orgs/" + org + "/jobs/";
             Topics topics = new Topics("roster.");
 
-            // export: a tenth (the Staff), then everyone: heap must not grow with the file
+            // export: a tenth (the Staff), then everyone: heap must not grow with the file. First, unmeasured, an
+            // export of the admins (a fiftieth): the JIT's first work on the export and download paths is not
+            // what a service that runs all day spends on an export
+            if (only.contains("export")) {
+                String warmup = stack.submit(jobs + "export", "{\"filter\": {\"role\": [\"Admin\"]}}");
+                stack.awaitFinished(warmup);
+                try (var in = stack.http.send(stack.request(warmup + "/result").build(),
+                        HttpResponse.BodyHandlers.ofInputStream()).body()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+            // each side is run three times, alternating, and its best run counts: a single run of a few seconds
+            // varied by half between runs on this machine
+            int runs = options.integer("export-runs", 3);
             for (String role : only.contains("export") ? List.of("Staff", "") : List.<String>of()) {
                 String where = role.isEmpty() ? "" : " AND role = '" + role + "'";
                 int rows = role.isEmpty() ? users + 1 : staff;
-                double raw = rows / seconds(() -> rawExport(baseline, baselineOrg, where));
+                double raw = 0;
+                double ours = 0;
                 stack.resetPeaks();
-                long t0 = System.nanoTime();
-                String job = stack.submit(jobs + "export", role.isEmpty() ? "{\"filter\": {}}"
-                        : "{\"filter\": {\"role\": [\"" + role + "\"]}}");
-                stack.awaitFinished(job);
-                HttpResponse<java.io.InputStream> file = stack.http.send(stack.request(job + "/result").build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                long bytes;
-                try (var in = file.body()) {
-                    bytes = in.transferTo(OutputStream.nullOutputStream());
+                for (int run = 0; run < runs; run++) {
+                    raw = Math.max(raw, rows / seconds(() -> rawExport(baseline, baselineOrg, where)));
+                    long t0 = System.nanoTime();
+                    String job = stack.submit(jobs + "export", role.isEmpty() ? "{\"filter\": {}}"
+                            : "{\"filter\": {\"role\": [\"" + role + "\"]}}");
+                    stack.awaitFinished(job);
+                    double finished = (System.nanoTime() - t0) / 1e9;
+                    HttpResponse<java.io.InputStream> file = stack.http.send(stack.request(job + "/result").build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    long bytes;
+                    try (var in = file.body()) {
+                        bytes = in.transferTo(OutputStream.nullOutputStream());
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    ours = Math.max(ours, rows / seconds);
+                    System.err.printf("  export of %,d users: %,d bytes; job finished after %.1f s, downloaded after "
+                            + "%.1f s%n", rows, bytes, finished, seconds);
                 }
-                double ours = rows / ((System.nanoTime() - t0) / 1e9);
                 String[] peaks = stack.peaks();
-                System.err.printf("  export of %,d users: %,d bytes%n", rows, bytes);
+                stack.statements("export");
                 table.row("export (" + (role.isEmpty() ? "everyone" : role) + ")", String.format("%,d", rows),
                         Table.rate(raw), Table.rate(ours), Table.ratio(ours / raw), "0.70x", peaks[0], peaks[1]);
             }

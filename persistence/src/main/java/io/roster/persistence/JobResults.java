@@ -105,63 +105,16 @@ public final class JobResults {
         }
     }
 
-    /** The stored result as a stream that reads one part at a time. */
-    public static InputStream reader(DataSource dataSource, UUID jobId) {
-        return new InputStream() {
-            private byte[] current = new byte[0];
-            private int position;
-            private int next;
-            private boolean done;
-
-            @Override
-            public int read() throws IOException {
-                if (!fill()) {
-                    return -1;
-                }
-                return current[position++] & 0xff;
+    /** Part {@code partNo} (from 0) of the job's stored result, or null past the last one. */
+    public static byte[] part(Connection connection, UUID jobId, int partNo) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT data FROM job_results WHERE job_id = ? AND part_no = ?")) {
+            ps.setObject(1, jobId);
+            ps.setInt(2, partNo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
             }
-
-            @Override
-            public int read(byte[] bytes, int offset, int length) throws IOException {
-                if (length == 0) {
-                    return 0;
-                }
-                if (!fill()) {
-                    return -1;
-                }
-                int n = Math.min(length, current.length - position);
-                System.arraycopy(current, position, bytes, offset, n);
-                position += n;
-                return n;
-            }
-
-            private boolean fill() throws IOException {
-                while (!done && position == current.length) {
-                    try {
-                        byte[] part = Tx.run(dataSource, c -> {
-                            try (PreparedStatement ps = c.prepareStatement(
-                                    "SELECT data FROM job_results WHERE job_id = ? AND part_no = ?")) {
-                                ps.setObject(1, jobId);
-                                ps.setInt(2, next);
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    return rs.next() ? rs.getBytes(1) : null;
-                                }
-                            }
-                        });
-                        if (part == null) {
-                            done = true;
-                        } else {
-                            current = part;
-                            position = 0;
-                            next++;
-                        }
-                    } catch (Tx.DataAccessException e) {
-                        throw new IOException("reading the result failed", e);
-                    }
-                }
-                return position < current.length;
-            }
-        };
+        }
     }
 
     /** Deletes the parts of the results that expired before {@code now} (their jobs still say so). @return parts */

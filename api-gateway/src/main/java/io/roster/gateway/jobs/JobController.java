@@ -94,7 +94,7 @@ public class JobController {
      * 404 while there is none (yet), 410 once it expired.
      */
     @Get("/{jobId}/result")
-    public HttpResponse<io.micronaut.http.server.types.files.StreamedFile> result(
+    public HttpResponse<org.reactivestreams.Publisher<byte[]>> result(
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
         visible(caller, jobId);
         JobResults.Meta meta = Tx.run(dataSource, c -> JobResults.meta(c, jobId))
@@ -105,10 +105,25 @@ public class JobController {
                     List.of(), null);
         }
         String name = "users-" + jobId + (meta.type().equals("application/gzip") ? ".csv.gz" : ".csv");
-        var file = new io.micronaut.http.server.types.files.StreamedFile(JobResults.reader(dataSource, jobId),
-                io.micronaut.http.MediaType.of(meta.type().equals("text/csv") ? "text/csv; charset=utf-8"
-                        : meta.type()), clock.millis(), meta.bytes()).attach(name);
-        return HttpResponse.ok(file).header("Cache-Control", "private, no-store");
+        // a part (1 MB) at a time, each read in a short transaction of its own, off the event loop; the next part
+        // is read while the connection takes the last one (at most two parts in memory per download)
+        reactor.core.publisher.Flux<byte[]> parts = reactor.core.publisher.Flux.<byte[], Integer>generate(() -> 0,
+                (partNo, sink) -> {
+                    byte[] part = Tx.run(dataSource, c -> JobResults.part(c, jobId, partNo));
+                    if (part == null) {
+                        sink.complete();
+                    } else {
+                        sink.next(part);
+                    }
+                    return partNo + 1;
+                }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 1);
+        return HttpResponse.ok((org.reactivestreams.Publisher<byte[]>) parts)
+                .contentType(io.micronaut.http.MediaType.of(meta.type().equals("text/csv") ? "text/csv; charset=utf-8"
+                        : meta.type()))
+                .contentLength(meta.bytes())
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+                .header("Cache-Control", "private, no-store");
     }
 
     /**

@@ -34,7 +34,7 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Runs an export: in the job's one transaction ({@link ChunkTransaction}), streams the selected users from a
- * PostgreSQL cursor (a thousand rows at a time: constant memory) through an RFC 4180 CSV printer (UTF-8, CRLF, a
+ * PostgreSQL cursor (five thousand rows at a time: constant memory) through an RFC 4180 CSV printer (UTF-8, CRLF, a
  * header row of the list's column names), gzip when asked, into the job's stored result ({@link JobResults}).
  * Cells that a spreadsheet would run as a formula (starting with {@code = + - @}, tab or CR) are prefixed with
  * {@code '}. A worker that dies halfway leaves no file; the export is then run again from the start, whole.
@@ -80,7 +80,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
         int rows = 0;
         CountingStream counted;
         try (PreparedStatement ps = UserFilterSql.prepare(connection, sql.toString(), args)) {
-            ps.setFetchSize(1000);
+            ps.setFetchSize(5000);
             counted = new CountingStream(JobResults.writer(connection, command.jobId()));
             OutputStream out = command.gzip() ? new GZIPOutputStream(counted, 64 * 1024) : counted;
             try (ResultSet rs = ps.executeQuery();
