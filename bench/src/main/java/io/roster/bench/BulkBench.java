@@ -123,40 +123,40 @@ final class BulkBench {
     /** Tags everyone. */
     private static void tag(BenchStack stack, HikariDataSource baseline, Table table, Topics topics, List<UUID> ids,
                             String jobs, int users) throws Exception {
-            double rawTag = ids.size() / seconds(() -> byIdLists(baseline, ids,
-                    "UPDATE users SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)"));
-            stack.resetPeaks();
-            long before = stack.records(topics.userChanges());
-            long t0 = System.nanoTime();
-            String tag = stack.submit(jobs + "tag", "{\"filter\": {}, \"tag\": \"bench\", \"create\": true}");
-            stack.awaitFinished(tag);
-            ImportBench.awaitEvents(stack, topics.userChanges(), before + users + 1);
-            double oursTag = (users + 1) / ((System.nanoTime() - t0) / 1e9);
-            String[] peaks = stack.peaks();
-            table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(oursTag),
-                    Table.ratio(oursTag / rawTag), "0.50x", peaks[0], peaks[1]);
+        double rawTag = ids.size() / seconds(() -> byIdLists(baseline, ids,
+                "UPDATE users SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)"));
+        stack.resetPeaks();
+        long before = stack.records(topics.userChanges());
+        long t0 = System.nanoTime();
+        String tag = stack.submit(jobs + "tag", "{\"filter\": {}, \"tag\": \"bench\", \"create\": true}");
+        stack.awaitFinished(tag);
+        ImportBench.awaitEvents(stack, topics.userChanges(), before + users + 1);
+        double oursTag = (users + 1) / ((System.nanoTime() - t0) / 1e9);
+        String[] peaks = stack.peaks();
+        table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(oursTag),
+                Table.ratio(oursTag / rawTag), "0.50x", peaks[0], peaks[1]);
     }
 
     /** Deletes everyone (the caller is refused and stays). */
     private static void delete(BenchStack stack, HikariDataSource baseline, Table table, Topics topics,
                                List<UUID> ids, String jobs, int users) throws Exception {
-            double rawDelete = ids.size() / seconds(() -> byIdLists(baseline, ids, "DELETE FROM users WHERE id = ANY (?)"));
-            stack.statements("before delete");
-            stack.resetPeaks();
-            long before = stack.records(topics.userChanges());
-            long t0 = System.nanoTime();
-            String delete = stack.submit(jobs + "delete", "{\"filter\": {}, \"confirm\": \"DELETE\"}");
-            double accepted = (System.nanoTime() - t0) / 1e9;
-            stack.awaitFinished(delete);
-            double finished = (System.nanoTime() - t0) / 1e9;
-            ImportBench.awaitEvents(stack, topics.userChanges(), before + users);
-            stack.statements("delete");
-            System.err.printf("  delete: accepted after %.1f s, job finished after %.1f s, last event after %.1f s%n",
-                    accepted, finished, (System.nanoTime() - t0) / 1e9);
-            double oursDelete = users / ((System.nanoTime() - t0) / 1e9);
-            String[] peaks = stack.peaks();
-            table.row("delete (everyone)", String.format("%,d", users), Table.rate(rawDelete), Table.rate(oursDelete),
-                    Table.ratio(oursDelete / rawDelete), "0.50x", peaks[0], peaks[1]);
+        double rawDelete = ids.size() / seconds(() -> byIdLists(baseline, ids, "DELETE FROM users WHERE id = ANY (?)"));
+        stack.statements("before delete");
+        stack.resetPeaks();
+        long before = stack.records(topics.userChanges());
+        long t0 = System.nanoTime();
+        String delete = stack.submit(jobs + "delete", "{\"filter\": {}, \"confirm\": \"DELETE\"}");
+        double accepted = (System.nanoTime() - t0) / 1e9;
+        stack.awaitFinished(delete);
+        double finished = (System.nanoTime() - t0) / 1e9;
+        ImportBench.awaitEvents(stack, topics.userChanges(), before + users);
+        stack.statements("delete");
+        System.err.printf("  delete: accepted after %.1f s, job finished after %.1f s, last event after %.1f s%n",
+                accepted, finished, (System.nanoTime() - t0) / 1e9);
+        double oursDelete = users / ((System.nanoTime() - t0) / 1e9);
+        String[] peaks = stack.peaks();
+        table.row("delete (everyone)", String.format("%,d", users), Table.rate(rawDelete), Table.rate(oursDelete),
+                Table.ratio(oursDelete / rawDelete), "0.50x", peaks[0], peaks[1]);
     }
 
     /** {@code users} users in {@code org}: a tenth Staff, one in fifty Admin, the rest User; pending. */

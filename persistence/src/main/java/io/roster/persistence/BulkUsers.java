@@ -16,9 +16,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -99,7 +101,7 @@ public final class BulkUsers {
         }
         Map<UUID, Found> found = Map.of();
         if (changes.size() < ids.size()) {
-            java.util.Set<UUID> gone = new java.util.HashSet<>(changes.size() * 2);
+            Set<UUID> gone = new HashSet<>(changes.size() * 2);
             changes.forEach(change -> gone.add(change.data().userId()));
             List<UUID> rest = new ArrayList<>();
             List<Integer> restRows = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.roster.gateway.jobs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
@@ -26,6 +27,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code GET /api/v1/jobs/{jobId}}, {@code GET /api/v1/jobs/{jobId}/errors} (keyset pages in row order) and
@@ -94,7 +98,7 @@ public class JobController {
      * 404 while there is none (yet), 410 once it expired.
      */
     @Get("/{jobId}/result")
-    public HttpResponse<org.reactivestreams.Publisher<byte[]>> result(
+    public HttpResponse<Publisher<byte[]>> result(
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
         visible(caller, jobId);
         JobResults.Meta meta = Tx.run(dataSource, c -> JobResults.meta(c, jobId))
@@ -107,7 +111,7 @@ public class JobController {
         String name = "users-" + jobId + (meta.type().equals("application/gzip") ? ".csv.gz" : ".csv");
         // a part (1 MB) at a time, each read in a short transaction of its own, off the event loop; the next part
         // is read while the connection takes the last one (at most two parts in memory per download)
-        reactor.core.publisher.Flux<byte[]> parts = reactor.core.publisher.Flux.<byte[], Integer>generate(() -> 0,
+        Flux<byte[]> parts = Flux.<byte[], Integer>generate(() -> 0,
                 (partNo, sink) -> {
                     byte[] part = Tx.run(dataSource, c -> JobResults.part(c, jobId, partNo));
                     if (part == null) {
@@ -116,10 +120,10 @@ public class JobController {
                         sink.next(part);
                     }
                     return partNo + 1;
-                }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                .publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 1);
-        return HttpResponse.ok((org.reactivestreams.Publisher<byte[]>) parts)
-                .contentType(io.micronaut.http.MediaType.of(meta.type().equals("text/csv") ? "text/csv; charset=utf-8"
+                }).subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.boundedElastic(), 1);
+        return HttpResponse.ok((Publisher<byte[]>) parts)
+                .contentType(MediaType.of(meta.type().equals("text/csv") ? "text/csv; charset=utf-8"
                         : meta.type()))
                 .contentLength(meta.bytes())
                 .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
