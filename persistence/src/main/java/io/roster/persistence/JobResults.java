@@ -1,7 +1,7 @@
 package io.roster.persistence;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -9,19 +9,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
- * The files that jobs produce, stored in PostgreSQL in parts of {@link #PART_BYTES}: written in the transaction
- * that produced them (so a worker that dies halfway leaves nothing), read back a part at a time by any gateway
- * (memory bounded by one part), deleted when they expire.
+ * The files that jobs produce, stored in PostgreSQL in parts of {@link #PART_BYTES} (LZ4-compressed when asked):
+ * written in the transaction that produced them (so a worker that dies halfway leaves nothing), read back a part at a
+ * time by any gateway (memory bounded by one part), deleted when they expire.
  */
 public final class JobResults {
 
     public static final int PART_BYTES = 1 << 20;
+
+    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
     /** A stored result: its media type, size and expiry. */
     public record Meta(String type, long bytes, Instant expiresAt) {
@@ -30,10 +33,15 @@ public final class JobResults {
     private JobResults() {
     }
 
-    /** An output stream that stores what is written as the job's parts; close it to store the last part. */
-    public static OutputStream writer(Connection connection, UUID jobId) {
+    /**
+     * An output stream that stores what is written as the job's parts; close it to store the last part. With
+     * {@code pack}, each part is stored LZ4-compressed (for text; a gzip file is stored as it is).
+     */
+    public static OutputStream writer(Connection connection, UUID jobId, boolean pack) {
         return new OutputStream() {
             private final byte[] buffer = new byte[PART_BYTES];
+            private final byte[] packed = pack ? new byte[LZ4.fastCompressor().maxCompressedLength(PART_BYTES)] : null;
+            private PreparedStatement insert;
             private int used;
             private int part;
 
@@ -60,19 +68,36 @@ public final class JobResults {
             }
 
             @Override
-            public void close() {
+            public void close() throws IOException {
                 if (used > 0 || part == 0) {
                     flushPart();
+                }
+                if (insert != null) {
+                    try {
+                        insert.close();
+                    } catch (SQLException e) {
+                        throw new IOException(e);
+                    }
                 }
             }
 
             private void flushPart() {
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "INSERT INTO job_results (job_id, part_no, data) VALUES (?, ?, ?)")) {
-                    ps.setObject(1, jobId);
-                    ps.setInt(2, part++);
-                    ps.setBytes(3, java.util.Arrays.copyOf(buffer, used));
-                    ps.executeUpdate();
+                try {
+                    if (insert == null) {
+                        insert = connection.prepareStatement(
+                                "INSERT INTO job_results (job_id, part_no, data, raw_bytes) VALUES (?, ?, ?, ?)");
+                        insert.setObject(1, jobId);
+                    }
+                    insert.setInt(2, part++);
+                    if (pack) {
+                        int n = LZ4.fastCompressor().compress(buffer, 0, used, packed, 0, packed.length);
+                        insert.setBinaryStream(3, new ByteArrayInputStream(packed, 0, n), n);
+                        insert.setInt(4, used);
+                    } else {
+                        insert.setBinaryStream(3, new ByteArrayInputStream(buffer, 0, used), used);
+                        insert.setNull(4, Types.INTEGER);
+                    }
+                    insert.executeUpdate();
                 } catch (SQLException e) {
                     throw new UncheckedIOException(new IOException("storing a part of the result failed", e));
                 }
@@ -108,11 +133,25 @@ public final class JobResults {
     /** Part {@code partNo} (from 0) of the job's stored result, or null past the last one. */
     public static byte[] part(Connection connection, UUID jobId, int partNo) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT data FROM job_results WHERE job_id = ? AND part_no = ?")) {
+                "SELECT data, raw_bytes FROM job_results WHERE job_id = ? AND part_no = ?")) {
             ps.setObject(1, jobId);
             ps.setInt(2, partNo);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getBytes(1) : null;
+                if (!rs.next()) {
+                    return null;
+                }
+                byte[] data = rs.getBytes(1);
+                int raw = rs.getInt(2);
+                if (rs.wasNull()) {
+                    return data;
+                }
+                byte[] part = new byte[raw];
+                int n = LZ4.safeDecompressor().decompress(data, 0, data.length, part, 0, raw);
+                if (n != raw) {
+                    throw new SQLException("part " + partNo + " of job " + jobId + " is damaged: " + n + " of " + raw
+                            + " bytes");
+                }
+                return part;
             }
         }
     }

@@ -81,7 +81,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
         CountingStream counted;
         try (PreparedStatement ps = UserFilterSql.prepare(connection, sql.toString(), args)) {
             ps.setFetchSize(5000);
-            counted = new CountingStream(JobResults.writer(connection, command.jobId()));
+            counted = new CountingStream(JobResults.writer(connection, command.jobId(), !command.gzip()));
             OutputStream out = command.gzip() ? new GZIPOutputStream(counted, 64 * 1024) : counted;
             try (ResultSet rs = ps.executeQuery();
                  CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8),
