@@ -1,6 +1,7 @@
 package io.roster.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,11 +42,15 @@ class JsonContractsTest {
     @Test
     void jobCommandCarriesItsKind() {
         InviteChunk chunk = new InviteChunk(UUID.randomUUID(), UUID.randomUUID(), 2, 5, UUID.randomUUID(), "test",
-                List.of(new InviteRow(1, "a@b.c", "A", "B", "User", null, List.of(), null)), null);
+                List.of(new InviteRow(1, "a@b.c", "A", "B", "User", null, List.of(), null)), null, true);
         byte[] bytes = Json.write(chunk);
-        assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"kind\":\"invite\""));
+        String json = new String(bytes, StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"kind\":\"invite\""));
         assertInstanceOf(InviteChunk.class, Json.read(bytes, JobCommand.class));
         assertEquals(chunk, Json.read(bytes, JobCommand.class));
+        // a chunk from a gateway that predates upsert is not one
+        InviteChunk older = (InviteChunk) Json.read(json.replace(",\"upsert\":true", ""), JobCommand.class);
+        assertFalse(older.upsert());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.roster.launcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import io.roster.persistence.Users;
 import io.roster.testsupport.ApiClient;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -184,6 +188,43 @@ class CsvImportIT {
             InviteFlowIT.awaitFinished(admin, probe.header("Location"));
             assertEquals(jobs + 1, Sql.count(pool, "SELECT count(*) FROM jobs"));
             assertEquals(users + 1, Sql.count(pool, "SELECT count(*) FROM users"));
+
+            // upsert: accounts of this organization are updated instead of reported; one event each that changed
+            String adaId = ada.get("id").asText();
+            String upsertCsv = "email,firstName,lastName,role,location,tags\n"
+                    + "ADA@d.example,Ada,Byron,Staff,London,math\n" // names, role, location, a tag: updated
+                    + InviteFlowIT.ADMIN + ",Flow,,User,,\n"         // Ada is no longer an admin: the last one
+                    + "bob@d.example,Bob,,,,\n"                      // already as the row says: nothing happens
+                    + "cy@d.example,Cy,,,,\n";                       // new: invited
+            ApiClient.Response upserted = admin.postRaw(invite + "?upsert=true", "text/csv", upsertCsv, Map.of());
+            assertEquals(202, upserted.status(), upserted.body());
+            JsonNode upsertJob = InviteFlowIT.awaitFinished(admin, upserted.header("Location"));
+            assertEquals("partially_succeeded", upsertJob.get("state").asText(), upsertJob.toString());
+            assertEquals(3, upsertJob.get("succeeded").asInt());
+            JsonNode lastAdmin = admin.get(upserted.header("Location") + "/errors").json().get("items");
+            assertEquals(1, lastAdmin.size(), lastAdmin.toString());
+            assertEquals(2, lastAdmin.get(0).get("row").asInt());
+            assertEquals("role", lastAdmin.get(0).get("field").asText());
+            assertEquals("last_admin", lastAdmin.get(0).get("code").asText());
+            JsonNode adaNow = admin.get("/api/v1/users/" + adaId).json();
+            assertEquals("Byron", adaNow.get("lastName").asText());
+            assertEquals("Staff", adaNow.get("role").asText());
+            assertEquals("London", adaNow.get("location").asText());
+            assertEquals("math", adaNow.get("tags").get(0).asText());
+            assertEquals(1, Sql.count(pool, "SELECT count(*) FROM users WHERE email = '" + InviteFlowIT.ADMIN
+                    + "' AND role = 'Admin'"));
+            assertEquals(users + 2, Sql.count(pool, "SELECT count(*) FROM users"), "Cy, and no one else");
+            assertEquals(1, Sql.count(pool, "SELECT count(*) FROM activity WHERE action = 'roster.user.updated'"),
+                    "one change, for Ada; Bob's row changed nothing and the refused row nothing");
+            try (TopicReader changes = new TopicReader(test.kafka().bootstrapServers(), test.topics().userChanges())) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> changes.readToEnd().stream()
+                        .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("roster.user.updated")));
+            }
+            // the same file again changes nothing more: every row is as it says now (or still refused)
+            JsonNode repeated = InviteFlowIT.awaitFinished(admin, admin.postRaw(invite + "?upsert=true", "text/csv",
+                    upsertCsv, Map.of()).header("Location"));
+            assertEquals(3, repeated.get("succeeded").asInt(), repeated.toString());
+            assertEquals(1, Sql.count(pool, "SELECT count(*) FROM activity WHERE action = 'roster.user.updated'"));
         }
     }
 }

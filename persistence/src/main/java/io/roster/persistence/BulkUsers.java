@@ -6,6 +6,7 @@ import io.roster.contracts.event.UserDeleted;
 import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.event.UserTagsChanged;
 import io.roster.contracts.event.UserTransferred;
+import io.roster.contracts.event.UserUpdated;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Role;
 import io.roster.persistence.Jobs.RowError;
@@ -44,6 +45,107 @@ public final class BulkUsers {
     }
 
     private BulkUsers() {
+    }
+
+    /**
+     * What an import row with upsert gives for an account the organization already has; null (and an empty last
+     * name) keeps the current value, tags are added to the user's.
+     */
+    public record ImportUpdate(int rowNo, UUID id, String firstName, String lastName, Role role, String location,
+                               List<String> tags) {
+    }
+
+    /**
+     * Updates accounts of {@code orgId} from import rows with upsert ({@link ImportUpdate}): each changed account
+     * yields one {@code roster.user.updated} event with its profile as it is now; an account already as the row
+     * says is counted as succeeded and changes nothing. Refused per row: more than {@code maxTags} tags, making
+     * the organization's last admin something else ({@code last_admin}), an account that left the organization
+     * since the row was checked ({@code changed_meanwhile}).
+     */
+    public static Result updateFromImport(Connection connection, UUID orgId, List<ImportUpdate> updates, int maxTags,
+                                          Actor actor) throws SQLException {
+        List<RowError> errors = new ArrayList<>();
+        if (updates.isEmpty()) {
+            return new Result(0, errors);
+        }
+        Map<UUID, UserSnapshot> current = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users "
+                + "WHERE id = ANY (?) AND org_id = ? ORDER BY id FOR UPDATE")) {
+            ps.setArray(1, connection.createArrayOf("uuid", updates.stream().map(ImportUpdate::id).toArray()));
+            ps.setObject(2, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UserSnapshot user = Users.snapshot(rs);
+                    current.put(user.id(), user);
+                }
+            }
+        }
+        int unchanged = 0;
+        Map<UUID, UserSnapshot> wanted = new LinkedHashMap<>();
+        Map<UUID, Found> demoted = new LinkedHashMap<>();
+        for (ImportUpdate update : updates) {
+            UserSnapshot now = current.get(update.id());
+            if (now == null) {
+                errors.add(new RowError(update.rowNo(), "email", "changed_meanwhile", "the account left this "
+                        + "organization while the row was applied; submit the row again"));
+                continue;
+            }
+            List<String> tags = new ArrayList<>(now.tags());
+            update.tags().stream().filter(t -> !tags.contains(t)).forEach(tags::add);
+            if (tags.size() > maxTags) {
+                errors.add(new RowError(update.rowNo(), "tags", "too_many_tags", "the account would have "
+                        + tags.size() + " tags; at most " + maxTags + " per user"));
+                continue;
+            }
+            UserSnapshot after = new UserSnapshot(now.id(), now.orgId(), now.email(),
+                    update.firstName() == null ? now.firstName() : update.firstName(),
+                    update.lastName() == null || update.lastName().isEmpty() ? now.lastName() : update.lastName(),
+                    update.role() == null ? now.role() : update.role(),
+                    update.location() == null ? now.location() : update.location(), tags, now.status(),
+                    now.lastLoginAt(), now.invitedAt(), now.updatedAt());
+            if (after.equals(now)) {
+                unchanged++;
+                continue;
+            }
+            wanted.put(now.id(), after);
+            if (now.role() == Role.Admin && after.role() != Role.Admin) {
+                demoted.put(now.id(), new Found(now.id(), orgId, Role.Admin, now.email(), now.firstName(),
+                        update.rowNo()));
+            }
+        }
+        Set<UUID> demotions = new HashSet<>(demoted.keySet());
+        keepLastAdmins(connection, demoted, errors, "role", "demote");
+        demotions.removeAll(demoted.keySet());
+        wanted.keySet().removeAll(demotions);
+        List<Users.Change> changes = new ArrayList<>(wanted.size());
+        if (!wanted.isEmpty()) {
+            List<UserSnapshot> users = new ArrayList<>(wanted.values());
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET first_name = v.first, "
+                    + "last_name = v.last, role = v.new_role, location = v.loc, "
+                    + "tags = ARRAY(SELECT jsonb_array_elements_text(v.tag_list::jsonb)), "
+                    + "updated_at = clock_timestamp() FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], "
+                    + "?::text[], ?::text[]) AS v(uid, first, last, new_role, loc, tag_list) WHERE id = v.uid "
+                    + "RETURNING " + Users.SNAPSHOT)) {
+                ps.setArray(1, connection.createArrayOf("uuid", users.stream().map(UserSnapshot::id).toArray()));
+                ps.setArray(2, connection.createArrayOf("text", users.stream().map(UserSnapshot::firstName).toArray()));
+                ps.setArray(3, connection.createArrayOf("text", users.stream().map(UserSnapshot::lastName).toArray()));
+                ps.setArray(4, connection.createArrayOf("text", users.stream().map(u -> u.role().name()).toArray()));
+                ps.setArray(5, connection.createArrayOf("text", users.stream().map(UserSnapshot::location).toArray()));
+                ps.setArray(6, connection.createArrayOf("text", users.stream().map(u -> Json.writeString(u.tags()))
+                        .toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UserSnapshot user = Users.snapshot(rs);
+                        changes.add(new Users.Change(UUID.randomUUID(), new UserUpdated(user.id(), user.orgId(),
+                                user.firstName(), user.lastName(), user.role(), user.location(), user.tags(),
+                                user.updatedAt(), actor.userId()), user, user.updatedAt(), actor.userId(),
+                                actor.client(), "import with upsert, job " + actor.jobId(), null));
+                    }
+                }
+            }
+            Users.recordChanges(connection, changes);
+        }
+        return new Result(unchanged + changes.size(), errors);
     }
 
     /**
@@ -116,7 +218,7 @@ public final class BulkUsers {
         }
         int succeeded = removeActivityAndRecord(connection, changes);
         if (!found.isEmpty()) {
-            keepLastAdmins(connection, found, errors, "delete");
+            keepLastAdmins(connection, found, errors, "userIds", "delete");
             List<Users.Change> more = new ArrayList<>(found.size());
             try (PreparedStatement ps = connection.prepareStatement(
                     "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
@@ -172,7 +274,7 @@ public final class BulkUsers {
             }
             return false;
         });
-        keepLastAdmins(connection, found, errors, "transfer");
+        keepLastAdmins(connection, found, errors, "userIds", "transfer");
         UUID[] moving = found.keySet().toArray(UUID[]::new);
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM sessions WHERE user_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid", moving));
@@ -277,7 +379,7 @@ public final class BulkUsers {
      * taken out of {@code found} and reported as {@code last_admin}. Call with the admins in {@code found} locked.
      */
     private static void keepLastAdmins(Connection connection, Map<UUID, Found> found, List<RowError> errors,
-                                       String verb) throws SQLException {
+                                       String field, String verb) throws SQLException {
         Map<UUID, List<Found>> adminsByOrg = new java.util.TreeMap<>();
         for (Found user : found.values()) {
             if (user.role() == Role.Admin) {
@@ -311,7 +413,7 @@ public final class BulkUsers {
             List<Found> leaving = adminsByOrg.get(org);
             Found last = leaving.get(leaving.size() - 1);
             found.remove(last.id());
-            errors.add(new RowError(last.rowNo(), "userIds", "last_admin", "user " + last.id()
+            errors.add(new RowError(last.rowNo(), field, "last_admin", "user " + last.id()
                     + " is the last admin of their organization; make someone else an admin before you " + verb
                     + " them"));
         }

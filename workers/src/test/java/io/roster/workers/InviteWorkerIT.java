@@ -87,7 +87,7 @@ class InviteWorkerIT {
                 String role = rowNo == 120 ? "Owner" : "Staff";
                 rows.add(new InviteRow(rowNo, email, "First" + rowNo, "Last", role, "Berlin", List.of("t1"), null));
             }
-            commands.add(new InviteChunk(job, org, c, chunks, UUID.randomUUID(), "test", rows, null));
+            commands.add(new InviteChunk(job, org, c, chunks, UUID.randomUUID(), "test", rows, null, false));
         }
         Tx.run(pool, c -> {
             Jobs.insert(c, job, org, JobType.invite, 150, chunks, UUID.randomUUID(), null, null);
@@ -163,11 +163,11 @@ class InviteWorkerIT {
                 .getBytes(StandardCharsets.UTF_8))).get();
         UUID ghost = UUID.randomUUID();
         producer.send(new ProducerRecord<>(topic, Keys.chunk(ghost, 0), Json.write(new InviteChunk(ghost, org, 0, 1,
-                UUID.randomUUID(), "test", List.of(new InviteRow(1, "ghost@example.com", "G", "H", "User", null, null, null)), null))))
+                UUID.randomUUID(), "test", List.of(new InviteRow(1, "ghost@example.com", "G", "H", "User", null, null, null)), null, false))))
                 .get();
         producer.send(new ProducerRecord<>(topic, Keys.chunk(job, 0), Json.write(new InviteChunk(job, org, 0, 1,
                 UUID.randomUUID(), "test", List.of(new InviteRow(1, "real-" + job + "@example.com", "R", "S", "admin",
-                null, null, null)), null)))).get();
+                null, null, null)), null, false)))).get();
 
         try (Workers workers = Workers.start(config());
              TopicReader reader = new TopicReader(env.infra().bootstrapServers(), env.topics().deadLetters())) {

@@ -28,6 +28,7 @@ final class InviteChunkSource implements ChunkSource {
     private final UUID orgId;
     private final UUID requestedBy;
     private final String client;
+    private final boolean upsert;
     private final Long2IntOpenHashMap firstRowOf = new Long2IntOpenHashMap();
     private final MessageDigest requestHash = sha256();
     private final MessageDigest emailHash = md5();
@@ -38,13 +39,19 @@ final class InviteChunkSource implements ChunkSource {
     record RowFields(String email, String firstName, String lastName, String role, String location, List<String> tags) {
     }
 
-    InviteChunkSource(Iterator<RowFields> rows, int chunkSize, UUID orgId, UUID requestedBy, String client) {
+    InviteChunkSource(Iterator<RowFields> rows, int chunkSize, UUID orgId, UUID requestedBy, String client,
+                      boolean upsert) {
         this.rows = rows;
         this.chunkSize = chunkSize;
         this.orgId = orgId;
         this.requestedBy = requestedBy;
         this.client = client;
+        this.upsert = upsert;
         firstRowOf.defaultReturnValue(0);
+        if (upsert) {
+            // the same rows with and without upsert are different requests
+            requestHash.update("upsert".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Override
@@ -71,7 +78,7 @@ final class InviteChunkSource implements ChunkSource {
         int chunkNo = chunksRead++;
         boolean last = !rows.hasNext();
         return new InviteChunk(jobId, orgId, chunkNo, last ? chunksRead : -1, requestedBy, client, chunk,
-                last ? rowsRead : null);
+                last ? rowsRead : null, upsert);
     }
 
     @Override

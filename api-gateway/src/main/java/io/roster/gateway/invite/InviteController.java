@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -36,14 +37,17 @@ public class InviteController {
         this.clock = clock;
     }
 
-    /** A CSV import, read as it streams in: a header row, then one user per line. */
+    /**
+     * A CSV import, read as it streams in: a header row, then one user per line. {@code ?upsert=true} updates the
+     * accounts the organization already has instead of reporting them.
+     */
     @Post("/invite")
     @Consumes("text/csv")
     public HttpResponse<JobView> importCsv(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
-                                           @Body InputStream body,
+                                           @Body InputStream body, @QueryValue(defaultValue = "false") boolean upsert,
                                            @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         // the body as a stream, read as it arrives on this blocking thread: never held whole
-        return accepted(invites.submitCsv(caller, orgId, body, idempotencyKey));
+        return accepted(invites.submitCsv(caller, orgId, body, upsert, idempotencyKey));
     }
 
     @Post("/invite")

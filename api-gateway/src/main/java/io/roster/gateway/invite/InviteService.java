@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /**
  * Checks that the caller may invite into the organization and that the request is within limits, numbers the
- * rows, and submits the invite job in chunks of {@code ROSTER_CHUNK_SIZE} rows on {@code roster.invites.v1}, from a
+ * rows, and submits the invite job (an upsert only for admins) in chunks of {@code ROSTER_CHUNK_SIZE} rows on {@code roster.invites.v1}, from a
  * JSON body or from a CSV body streamed as it arrives.
  */
 @Singleton
@@ -44,18 +44,23 @@ public class InviteService {
                 .map(u -> new InviteChunkSource.RowFields(u.email(), u.firstName(), u.lastName(), u.role(),
                         u.location(), u.tags()))
                 .iterator();
-        return submit(caller, orgId, rows, idempotencyKey);
+        return submit(caller, orgId, rows, request.upserts(), idempotencyKey);
     }
 
     /** An import from a CSV body, read as it streams in. */
-    public JobSubmitter.Submission submitCsv(Caller caller, UUID orgId, InputStream body, String idempotencyKey) {
+    public JobSubmitter.Submission submitCsv(Caller caller, UUID orgId, InputStream body, boolean upsert,
+                                             String idempotencyKey) {
         access.require(caller, orgId, Permission.invite);
-        return submit(caller, orgId, new CsvInviteRows(body), idempotencyKey);
+        return submit(caller, orgId, new CsvInviteRows(body), upsert, idempotencyKey);
     }
 
     private JobSubmitter.Submission submit(Caller caller, UUID orgId, Iterator<InviteChunkSource.RowFields> rows,
-                                           String idempotencyKey) {
+                                           boolean upsert, String idempotencyKey) {
+        if (upsert) {
+            // an upsert edits existing accounts (their role too): the admins' permission, as an edit of a role is
+            access.requireAdmin(caller);
+        }
         return submitter.submit(caller, orgId, JobType.invite, idempotencyKey, topics.invites(),
-                new InviteChunkSource(rows, config.chunkSize(), orgId, caller.userId(), caller.client()));
+                new InviteChunkSource(rows, config.chunkSize(), orgId, caller.userId(), caller.client(), upsert));
     }
 }

@@ -9,9 +9,11 @@ import java.util.UUID;
  *
  * @param chunkCount the job's number of chunks, or -1 while a streamed upload is still being read
  * @param jobTotal   on the last chunk of a streamed upload, the job's row count (with {@code chunkCount}); else null
+ * @param upsert     an email that already has an account in the organization updates that account (else it is a
+ *                   row error)
  */
 public record InviteChunk(UUID jobId, UUID orgId, int chunkNo, int chunkCount, UUID requestedBy, String client,
-                          List<InviteRow> rows, Integer jobTotal) implements JobCommand {
+                          List<InviteRow> rows, Integer jobTotal, boolean upsert) implements JobCommand {
     public InviteChunk {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(orgId, "orgId");

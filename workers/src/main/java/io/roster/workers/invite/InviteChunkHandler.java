@@ -2,6 +2,7 @@ package io.roster.workers.invite;
 
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.InviteRow;
+import io.roster.persistence.BulkUsers;
 import io.roster.persistence.Invitations;
 import io.roster.persistence.Jobs.RowError;
 import io.roster.persistence.Organizations;
@@ -33,6 +34,10 @@ import javax.sql.DataSource;
  * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
  * {@code already_in_organization} (an account in this organization already), {@code exists_in_other_organization}
  * (an account elsewhere, which must be transferred instead).
+ *
+ * <p>With upsert, an email that has an account in the job's organization (not one of its sub-organizations) updates
+ * that account ({@link BulkUsers#updateFromImport}): the row's names, its role if it names one, its location if it
+ * has one, and its tags added to the account's; no invitation goes out.
  */
 public final class InviteChunkHandler implements JobHandler<InviteChunk> {
 
@@ -78,12 +83,17 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
         Map<String, ExistingEmail> existing = Users.existing(connection, byEmail.keySet());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<NewUser> users = new ArrayList<>(byEmail.size());
+        List<BulkUsers.ImportUpdate> updates = new ArrayList<>();
         for (InviteRowValidator.ValidRow row : byEmail.values()) {
             ExistingEmail found = existing.get(row.email());
             if (found == null) {
                 users.add(new NewUser(UUID.randomUUID(), org.id(), row.email(), row.firstName(), row.lastName(),
                         row.role(), row.location(), row.tags(), null, now, chunk.requestedBy(), chunk.jobId(),
                         chunk.client()));
+            } else if (chunk.upsert() && chunk.orgId().equals(found.orgId())
+                    && !chunk.jobId().equals(found.inviteJobId())) {
+                updates.add(new BulkUsers.ImportUpdate(row.rowNo(), found.userId(), row.firstName(), row.lastName(),
+                        row.roleGiven() ? row.role() : null, row.location(), row.tags()));
             } else {
                 errors.add(conflict(row, found, chunk));
             }
@@ -93,7 +103,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 org.name(), invitationTtl, publicUrl, now);
         Users.insertInvited(connection, users, UUID::randomUUID, invitations::mailFor);
         invitations.store(connection);
-        return new ChunkTransaction.Outcome(users.size(), errors);
+        BulkUsers.Result updated = BulkUsers.updateFromImport(connection, chunk.orgId(), updates,
+                InviteRowValidator.MAX_TAGS, new BulkUsers.Actor(chunk.requestedBy(), chunk.jobId(), chunk.client()));
+        errors.addAll(updated.errors());
+        return new ChunkTransaction.Outcome(users.size() + updated.succeeded(), errors);
     }
 
     private static RowError duplicate(int rowNo, String email, int firstRow) {

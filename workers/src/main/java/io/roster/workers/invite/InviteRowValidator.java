@@ -21,11 +21,18 @@ public final class InviteRowValidator {
     private static final Pattern EMAIL = Pattern.compile(
             "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    /** The most tags a user may have. */
+    public static final int MAX_TAGS = 20;
+
     private static final Pattern TAG = Pattern.compile("^[\\p{L}\\p{N} _:.-]{1,50}$");
 
-    /** A row that passed: normalized values ready to store. */
+    /**
+     * A row that passed: normalized values ready to store.
+     *
+     * @param roleGiven whether the row named the role ({@code role} is User when it did not)
+     */
     public record ValidRow(int rowNo, String email, String firstName, String lastName, Role role, String location,
-                           List<String> tags) {
+                           List<String> tags, boolean roleGiven) {
     }
 
     /** Either a valid row or its errors. */
@@ -81,14 +88,14 @@ public final class InviteRowValidator {
                 tags.add(t);
             }
         }
-        if (tags.size() > 20) {
-            errors.add(new RowError(row.rowNo(), "tags", "too_many_tags", "at most 20 tags per user"));
+        if (tags.size() > MAX_TAGS) {
+            errors.add(new RowError(row.rowNo(), "tags", "too_many_tags", "at most " + MAX_TAGS + " tags per user"));
         }
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
         return new Result(new ValidRow(row.rowNo(), email, firstName,
-                lastName == null ? "" : lastName, role, location, List.copyOf(tags)), List.of());
+                lastName == null ? "" : lastName, role, location, List.copyOf(tags), roleText != null), List.of());
     }
 
     private static String trim(String value) {
