@@ -27,7 +27,8 @@ public final class Bench {
                         + "[--tracked N] [--due-percent P]");
                 System.out.println("       java -jar bench/target/roster-bench.jar list [--users N] [--reps N]");
                 System.out.println("       java -jar bench/target/roster-bench.jar import [--sizes 100000,1000000] "
-                        + "[--warmup N] [--copy-runs N] [--mail-wait-seconds N] [--heap 1g] [--env NAME=value,...]");
+                        + "[--warmup N] [--copy-runs N] [--mail-wait-seconds N] [--statements false] [--heap 1g] "
+                        + "[--env NAME=value,...]");
                 System.out.println("       java -jar bench/target/roster-bench.jar bulk [--users 1000000] [--jobs export,tag,delete] "
                         + "[--export-runs 3] [--statements false] "
                         + "[--heap 1g] "

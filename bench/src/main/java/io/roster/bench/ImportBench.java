@@ -53,6 +53,7 @@ final class ImportBench {
                 upload(stack, csv, warmup);
                 invited += warmup;
                 System.err.printf("  warm-up: %,d rows imported (not measured)%n", warmup);
+                stack.statements("warm-up and raw COPY");
             }
             long mailsBefore = mailsSent(stack.roster);
             long mailStart = System.nanoTime();
@@ -62,8 +63,10 @@ final class ImportBench {
                 Path csv = dir.resolve("users-" + rows + ".csv");
                 write(csv, rows, "b" + batch);
                 double raw = rows / bestCopy(baseline, csv, copyRuns);
+                stack.statements("raw COPY of " + rows);
                 stack.resetPeaks();
                 double seconds = upload(stack, csv, rows);
+                stack.statements("import of " + rows);
                 invited += rows;
                 double ours = rows / seconds;
                 String[] peaks = stack.peaks();
