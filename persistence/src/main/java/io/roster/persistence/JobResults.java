@@ -13,7 +13,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import net.jpountz.lz4.LZ4Factory;
 
 /**
  * The files that jobs produce, stored in PostgreSQL in parts of {@link #PART_BYTES} (LZ4-compressed when asked):
@@ -23,8 +22,6 @@ import net.jpountz.lz4.LZ4Factory;
 public final class JobResults {
 
     public static final int PART_BYTES = 1 << 20;
-
-    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
     /** A stored result: its media type, size and expiry. */
     public record Meta(String type, long bytes, Instant expiresAt) {
@@ -40,7 +37,7 @@ public final class JobResults {
     public static OutputStream writer(Connection connection, UUID jobId, boolean pack) {
         return new OutputStream() {
             private final byte[] buffer = new byte[PART_BYTES];
-            private final byte[] packed = pack ? new byte[LZ4.fastCompressor().maxCompressedLength(PART_BYTES)] : null;
+            private final byte[] packed = pack ? new byte[Lz4Blocks.maxPacked(PART_BYTES)] : null;
             private PreparedStatement insert;
             private int used;
             private int part;
@@ -90,7 +87,7 @@ public final class JobResults {
                     }
                     insert.setInt(2, part++);
                     if (pack) {
-                        int n = LZ4.fastCompressor().compress(buffer, 0, used, packed, 0, packed.length);
+                        int n = Lz4Blocks.pack(buffer, 0, used, packed, 0);
                         insert.setBinaryStream(3, new ByteArrayInputStream(packed, 0, n), n);
                         insert.setInt(4, used);
                     } else {
@@ -145,13 +142,11 @@ public final class JobResults {
                 if (rs.wasNull()) {
                     return data;
                 }
-                byte[] part = new byte[raw];
-                int n = LZ4.safeDecompressor().decompress(data, 0, data.length, part, 0, raw);
-                if (n != raw) {
-                    throw new SQLException("part " + partNo + " of job " + jobId + " is damaged: " + n + " of " + raw
-                            + " bytes");
+                try {
+                    return Lz4Blocks.unpack(data, 0, data.length, raw);
+                } catch (IllegalStateException e) {
+                    throw new SQLException("part " + partNo + " of job " + jobId + " is damaged", e);
                 }
-                return part;
             }
         }
     }
