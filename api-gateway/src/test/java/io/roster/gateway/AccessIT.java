@@ -187,6 +187,10 @@ class AccessIT {
                 ApiClient.json(Map.of("roles", Map.of("User", List.of("view_users", "invite")))));
         assertEquals(200, changed.status(), changed.body());
         assertEquals(202, granted.post("/api/v1/orgs/" + org + "/jobs/invite", invite, Map.of()).status());
+        Map<String, Object> upsert = Map.of("users", List.of(Map.of("email", "g@x.example", "firstName", "G2",
+                "role", "Admin")), "upsert", true);
+        assertEquals(403, granted.post("/api/v1/orgs/" + org + "/jobs/invite", upsert, Map.of()).status(),
+                "an upsert edits accounts (their role too): admins only");
         assertEquals(422, rootAdmin.send("PUT", "/api/v1/orgs/" + org + "/permissions",
                 ApiClient.json(Map.of("roles", Map.of("Admin", List.of("view_users"))))).status());
     }

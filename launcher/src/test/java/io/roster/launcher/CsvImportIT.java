@@ -117,6 +117,8 @@ class CsvImportIT {
             JsonNode sample = admin.get("/api/v1/orgs/" + org + "/users?q=user3@&limit=1").json().get("items").get(0);
             assertEquals("Last, 3", sample.get("lastName").asText(), "a quoted field with a comma");
             assertEquals("Staff", sample.get("role").asText());
+            assertEquals("[\"alpha\",\"beta\"]", sample.get("tags").toString());
+            assertEquals("Berlin", sample.get("location").asText());
         }
     }
 
