@@ -22,7 +22,10 @@ final class Lz4Blocks {
         return COMPRESSOR.maxCompressedLength(length);
     }
 
-    /** Compresses {@code length} bytes of {@code src} from {@code offset} into {@code dest} from {@code at}. @return the block's length */
+    /**
+     * Compresses {@code length} bytes of {@code src} from {@code offset} into {@code dest} from {@code at}.
+     * @return the block's length
+     */
     static int pack(byte[] src, int offset, int length, byte[] dest, int at) {
         return COMPRESSOR.compress(src, offset, length, dest, at, dest.length - at);
     }

@@ -33,7 +33,8 @@ class OutboxBatchTest {
             assertEquals(e.tombstone(), r.tombstone());
             assertEquals(e.mail(), r.mail());
         }
-        int text = entries.stream().mapToInt(e -> e.change().length() + (e.snapshot() == null ? 0 : e.snapshot().length())).sum();
+        int text = entries.stream()
+                .mapToInt(e -> e.change().length() + (e.snapshot() == null ? 0 : e.snapshot().length())).sum();
         assertTrue(batch.length < text / 2, batch.length + " bytes for " + text + " characters of JSON");
     }
 
@@ -64,9 +65,11 @@ class OutboxBatchTest {
             String key = "user-" + i;
             String change = "{\"specversion\":\"1.0\",\"type\":\"roster.user.invited\",\"data\":{\"email\":\"u" + i
                     + "@x.example\",\"firstName\":\"Zoë " + i + "\"}}";
+            String snapshot = "{\"id\":\"" + key + "\",\"status\":\"pending\"}";
             Outbox.Entry entry = i % 10 == 9 ? Outbox.Entry.removal(UUID.randomUUID(), key, change)
-                    : Outbox.Entry.change(UUID.randomUUID(), key, change, "{\"id\":\"" + key + "\",\"status\":\"pending\"}");
-            entries.add(i % 3 == 0 ? entry.withMail("{\"to\":\"u" + i + "@x.example\",\"subject\":\"Welcome\"}") : entry);
+                    : Outbox.Entry.change(UUID.randomUUID(), key, change, snapshot);
+            String mail = "{\"to\":\"u" + i + "@x.example\",\"subject\":\"Welcome\"}";
+            entries.add(i % 3 == 0 ? entry.withMail(mail) : entry);
         }
         return entries;
     }

@@ -18,7 +18,6 @@ public record InviteRequest(@NotNull @NotEmpty List<@NotNull InviteUser> users, 
         return Boolean.TRUE.equals(upsert);
     }
 
-
     /** One user to invite: email, names, role (Admin, Staff or User; User when absent), location, tags. */
     @Serdeable
     public record InviteUser(String email, String firstName, String lastName, String role, String location,

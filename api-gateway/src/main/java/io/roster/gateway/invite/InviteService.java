@@ -14,9 +14,9 @@ import java.util.Iterator;
 import java.util.UUID;
 
 /**
- * Checks that the caller may invite into the organization and that the request is within limits, numbers the
- * rows, and submits the invite job (an upsert only for admins) in chunks of {@code ROSTER_CHUNK_SIZE} rows on {@code roster.invites.v1}, from a
- * JSON body or from a CSV body streamed as it arrives.
+ * Checks that the caller may invite into the organization (and, for an upsert, is an admin) and that the request
+ * is within limits, numbers the rows, and submits the invite job in chunks of {@code ROSTER_CHUNK_SIZE} rows on
+ * {@code roster.invites.v1}, from a JSON body or from a CSV body streamed as it arrives.
  */
 @Singleton
 public class InviteService {

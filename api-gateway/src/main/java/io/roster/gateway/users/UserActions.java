@@ -82,7 +82,8 @@ public class UserActions {
                     patch.containsKey("location") ? location : before.location());
             Users.recordChange(c, UUID.randomUUID(), new UserUpdated(after.id(), after.orgId(), after.firstName(),
                     after.lastName(), after.role(), after.location(), after.tags(), after.updatedAt(),
-                    caller.userId()), after, caller.userId(), caller.client(), "fields " + new java.util.TreeSet<>(patch.keySet()));
+                    caller.userId()), after, caller.userId(), caller.client(),
+                    "fields " + new java.util.TreeSet<>(patch.keySet()));
             return after;
         });
     }
