@@ -10,6 +10,7 @@ import io.roster.infra.Ports;
 import io.roster.persistence.Database;
 import io.roster.persistence.DbSettings;
 import io.roster.workers.Workers;
+import io.roster.workers.mail.MailSender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +30,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The local stack as production runs it, for the benchmarks that go through the HTTP API: a real broker and
  * PostgreSQL (infrastructure, in this JVM), an SMTP server on loopback, and the gateway and the workers each in
- * their own JVM ({@link ChildJvm}, {@code -Xmx<heap>}), their heaps sampled every 20 ms. {@code --env NAME=value,...}
- * varies the apps' settings.
+ * their own JVM ({@link ChildJvm}, {@code -Xmx<heap>}), their heaps sampled every 100 ms (over JMX: a sample costs both sides CPU). {@code --env NAME=value,...}
+ * varies the apps' settings, {@code --jvm-options "-XX:... -XX:..."} adds options to both apps' JVMs.
  */
 final class BenchStack implements AutoCloseable {
 
@@ -50,6 +51,7 @@ final class BenchStack implements AutoCloseable {
 
     private BenchStack(Path dir, Bench.Options options, String heap, Map<String, String> settings) throws Exception {
         this.dir = dir;
+        MailSender.nameStreamProvider(); // GreenMail encodes with Jakarta Mail too
         smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         broker = KraftBroker.start(dir.resolve("kafka"), 0, 6);
@@ -72,8 +74,13 @@ final class BenchStack implements AutoCloseable {
                 env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
             }
         }
-        List<String> jvm = List.of("-Xmx" + heap, "-Dlogback.configurationFile=roster-bench-logback.xml");
-        System.err.printf("  gateway and workers start as their own JVMs (-Xmx%s); logs in %s%n", heap, dir);
+        List<String> extra = options.values().containsKey("jvm-options")
+                ? List.of(options.values().get("jvm-options").strip().split("\\s+")) : List.of();
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + heap,
+                "-Dlogback.configurationFile=roster-bench-logback.xml"));
+        jvm.addAll(extra);
+        System.err.printf("  gateway and workers start as their own JVMs (-Xmx%s%s); logs in %s%n", heap,
+                extra.isEmpty() ? "" : " " + String.join(" ", extra), dir);
         gateway = ChildJvm.start("gateway", Gateway.class, jvm, env, dir);
         uri = URI.create("http://127.0.0.1:" + httpPort);
         login = awaitLogin();
@@ -89,7 +96,7 @@ final class BenchStack implements AutoCloseable {
         sampler.scheduleAtFixedRate(() -> {
             gateway.sample();
             workers.sample();
-        }, 0, 20, TimeUnit.MILLISECONDS);
+        }, 0, 100, TimeUnit.MILLISECONDS);
         // GreenMail keeps what it receives; the mailer's own record of sent mails is what is counted
         sampler.scheduleAtFixedRate(() -> {
             try {

@@ -5,6 +5,7 @@ import io.roster.persistence.Database;
 import io.roster.persistence.Jobs;
 import io.roster.persistence.Tx;
 import io.roster.platform.HealthServer;
+import io.roster.platform.ThreadPriority;
 import io.roster.platform.TopicProvisioner;
 import io.roster.workers.bulk.UsersChunkHandler;
 import io.roster.workers.export.ExportHandler;
@@ -84,7 +85,11 @@ public final class Workers implements AutoCloseable {
                         List.of(config.kafka().topics().mail()), MailMessage.class,
                         new Mailer(pool, MailSender.from(config)), deadLetters, ConsumerLoop.AfterApply.none());
                 consumers.add(mails);
-                threads.add(start(mails, instance + "-mail"));
+                int nice = config.mailerNice();
+                threads.add(start(() -> {
+                    ThreadPriority.lowerCurrent(nice);
+                    mails.run();
+                }, instance + "-mail"));
             }
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
