@@ -24,7 +24,9 @@ import org.postgresql.PGConnection;
  * baseline: COPY of the same rows into the same table (its own schema, the same migrations and indexes; the
  * fastest of {@code --copy-runs}, each into an empty table). The peak
  * heap of each process is sampled over JMX during each import. A warm-up import (and COPY) of {@code --warmup}
- * rows runs first, unmeasured, so that the JIT compiler's work after start is not billed to the first size.
+ * rows runs first, unmeasured, so that the JIT compiler's work after start is not billed to the first size (on 2
+ * cores shared with PostgreSQL and the broker, the compilers were still busy a minute into the run: after a 20,000-row
+ * warm-up they took a quarter of the CPU of the measured 100,000 rows).
  * Mail delivery runs behind the import and is reported on its own line.
  */
 final class ImportBench {
@@ -36,7 +38,7 @@ final class ImportBench {
         List<Integer> sizes = options.values().containsKey("sizes")
                 ? java.util.Arrays.stream(options.values().get("sizes").split(",")).map(s -> Integer.parseInt(s.strip()))
                 .toList() : List.of(100_000, 1_000_000);
-        int warmup = options.integer("warmup", 20_000);
+        int warmup = options.integer("warmup", 100_000);
         int mailWait = options.integer("mail-wait-seconds", 120);
         int copyRuns = options.integer("copy-runs", 3);
         Path dir = Files.createTempDirectory("roster-bench-import-");
