@@ -71,8 +71,8 @@ class InvitationIT {
             assertEquals(410, accept(anonymous, tokens.get("carol@inv.example"), "carol's new password").status());
             assertEquals(404, admin.send("DELETE", "/api/v1/users/" + carol + "/invitation", null).status());
 
-            assertEquals(1, Sql.count(pool, "WITH expired AS (UPDATE invitations SET expires_at = now() - interval "
-                    + "'1 second' WHERE user_id = '" + userId(admin, org, "dave@inv.example") + "' RETURNING 1) "
+            assertEquals(1, Sql.count(pool, "WITH expired AS (UPDATE users SET invite_expires_at = now() - interval "
+                    + "'1 second' WHERE id = '" + userId(admin, org, "dave@inv.example") + "' RETURNING 1) "
                     + "SELECT count(*) FROM expired"));
             assertEquals("/problems/invitation-expired", accept(anonymous, tokens.get("dave@inv.example"),
                     "dave's new password").json().get("type").asText());

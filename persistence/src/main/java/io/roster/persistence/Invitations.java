@@ -14,13 +14,20 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Invitations: a random single-use token per invitation, mailed as a link, kept only as its SHA-256 hash,
- * expiring, revocable; a resend revokes the earlier ones. The mail goes out through the outbox, with the change.
+ * expiring, revocable; a resend revokes the earlier one. The mail goes out through the outbox, with the change.
+ *
+ * <p>A user's open invitation is on the user row ({@code invite_token_hash}, {@code invite_sent_at},
+ * {@code invite_expires_at}): inviting a user writes nothing else. Once used, revoked or replaced, it moves to the
+ * {@code invitations} table, where its token still gets a clear answer.
  */
 public final class Invitations {
 
@@ -33,7 +40,7 @@ public final class Invitations {
     }
 
     /**
-     * Creates an invitation for the user (revoking any earlier one) and queues its mail in the outbox.
+     * Gives the user a new invitation (revoking the open one, if any) and queues its mail in the outbox.
      *
      * @param publicUrl where the console is, for the link ({@code <publicUrl>/invitations/accept?token=...})
      */
@@ -41,7 +48,14 @@ public final class Invitations {
                              Duration ttl, String publicUrl, Instant now) throws SQLException {
         revoke(connection, userId, now);
         Batch batch = prepare(List.of(new Invitee(userId, email, firstName)), orgName, ttl, publicUrl, now);
-        batch.store(connection);
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET invite_token_hash = ?, "
+                + "invite_sent_at = ?, invite_expires_at = ? WHERE id = ?")) {
+            ps.setBytes(1, batch.hashFor(userId));
+            ps.setTimestamp(2, Timestamp.from(batch.sentAt()));
+            ps.setTimestamp(3, Timestamp.from(batch.expiresAt()));
+            ps.setObject(4, userId);
+            ps.executeUpdate();
+        }
         Outbox.append(connection, List.of(Outbox.Entry.mail(batch.mails.get(0).id(), Keys.user(userId),
                 Json.writeString(batch.mails.get(0)))));
     }
@@ -51,42 +65,39 @@ public final class Invitations {
     }
 
     /**
-     * Fresh invitations for users who have none yet (just created): one token and one mail each. Store the rows
-     * with {@link Batch#store} once the users exist; the mails go out with the users' invitation events
-     * ({@link Batch#mailFor}), in the same transaction.
+     * Fresh invitations for users who have none yet (about to be created): one token and one mail each. The users'
+     * rows take the tokens' hashes ({@link Batch#hashFor}, {@link Users#insertInvited}); the mails go out with the
+     * users' invitation events ({@link Batch#mailFor}), in the same transaction.
      */
     public static Batch prepare(List<Invitee> invitees, String orgName, Duration ttl, String publicUrl, Instant now) {
-        List<byte[]> hashes = new java.util.ArrayList<>(invitees.size());
-        List<MailMessage> mails = new java.util.ArrayList<>(invitees.size());
+        Map<UUID, byte[]> hashes = new HashMap<>();
+        List<MailMessage> mails = new ArrayList<>(invitees.size());
         for (Invitee invitee : invitees) {
             byte[] raw = new byte[32];
             RANDOM.nextBytes(raw);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-            hashes.add(hash(token));
+            hashes.put(invitee.userId(), hash(token));
             String link = publicUrl + "/invitations/accept?token=" + token;
             mails.add(new MailMessage(UUID.randomUUID(), invitee.email(), "You are invited to " + orgName,
                     "Hello " + invitee.firstName() + ",\n\nyou have been invited to " + orgName
                             + ". Create your password here:\n\n" + link + "\n\nThe link works once and expires on "
                             + now.plus(ttl) + ".\n", "invitation", invitee.userId()));
         }
-        return new Batch(invitees, hashes, mails, now, now.plus(ttl));
+        return new Batch(hashes, mails, now, now.plus(ttl));
     }
 
-    /** Invitations made by {@link #prepare}: their rows to store and their mails to send. */
+    /** Invitations made by {@link #prepare}: their tokens' hashes for the user rows, and their mails. */
     public static final class Batch {
-        private final List<Invitee> invitees;
-        private final List<byte[]> hashes;
+        private final Map<UUID, byte[]> hashes;
         private final List<MailMessage> mails;
-        private final java.util.Map<UUID, MailMessage> byUser = new java.util.HashMap<>();
-        private final Instant createdAt;
+        private final Map<UUID, MailMessage> byUser = new HashMap<>();
+        private final Instant sentAt;
         private final Instant expiresAt;
 
-        private Batch(List<Invitee> invitees, List<byte[]> hashes, List<MailMessage> mails, Instant createdAt,
-                      Instant expiresAt) {
-            this.invitees = invitees;
+        private Batch(Map<UUID, byte[]> hashes, List<MailMessage> mails, Instant sentAt, Instant expiresAt) {
             this.hashes = hashes;
             this.mails = mails;
-            this.createdAt = createdAt;
+            this.sentAt = sentAt;
             this.expiresAt = expiresAt;
             mails.forEach(m -> byUser.put(m.userId(), m));
         }
@@ -97,63 +108,50 @@ public final class Invitations {
             return mail == null ? null : Json.writeString(mail);
         }
 
-        /** Inserts the invitations (hashes only), in one batch. */
-        public void store(Connection connection) throws SQLException {
-            if (invitees.isEmpty()) {
-                return;
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO invitations (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
-                for (int i = 0; i < invitees.size(); i++) {
-                    ps.setBytes(1, hashes.get(i));
-                    ps.setObject(2, invitees.get(i).userId());
-                    ps.setTimestamp(3, Timestamp.from(createdAt));
-                    ps.setTimestamp(4, Timestamp.from(expiresAt));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+        /** The SHA-256 hash of the token of {@code userId}, or null when this batch does not invite them. */
+        public byte[] hashFor(UUID userId) {
+            return hashes.get(userId);
+        }
+
+        public Instant sentAt() {
+            return sentAt;
+        }
+
+        public Instant expiresAt() {
+            return expiresAt;
         }
     }
 
-    /** Revokes the user's open invitations. @return how many there were */
+    /**
+     * Revokes the user's open invitation, moving it to the closed ones.
+     *
+     * @return how many there were (0 or 1)
+     */
     public static int revoke(Connection connection, UUID userId, Instant now) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE invitations SET revoked_at = ? "
-                + "WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL")) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setObject(2, userId);
-            return ps.executeUpdate();
-        }
+        return close(connection, "id = ?", ps -> ps.setObject(1, userId), "revoked_at", now);
     }
 
     /** Uses the token to set the user's password, once. */
     public static Outcome accept(Connection connection, String token, String passwordHash, Instant now)
             throws SQLException {
-        UUID userId;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT user_id, expires_at, used_at, revoked_at "
-                + "FROM invitations WHERE token_hash = ? FOR UPDATE")) {
-            ps.setBytes(1, hash(token));
+        byte[] hash = hash(token);
+        UUID userId = null;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id, invite_expires_at FROM users WHERE invite_token_hash = ? FOR UPDATE")) {
+            ps.setBytes(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Outcome.UNKNOWN;
+                if (rs.next()) {
+                    if (!rs.getTimestamp(2).toInstant().isAfter(now)) {
+                        return Outcome.EXPIRED;
+                    }
+                    userId = rs.getObject(1, UUID.class);
                 }
-                if (rs.getTimestamp(3) != null) {
-                    return Outcome.USED;
-                }
-                if (rs.getTimestamp(4) != null) {
-                    return Outcome.REVOKED;
-                }
-                if (!rs.getTimestamp(2).toInstant().isAfter(now)) {
-                    return Outcome.EXPIRED;
-                }
-                userId = rs.getObject(1, UUID.class);
             }
         }
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE invitations SET used_at = ? WHERE token_hash = ?")) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setBytes(2, hash(token));
-            ps.executeUpdate();
+        if (userId == null) {
+            return closedOutcome(connection, hash);
         }
+        close(connection, "invite_token_hash = ?", ps -> ps.setBytes(1, hash), "used_at", now);
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE users SET password_hash = ?, updated_at = clock_timestamp() WHERE id = ? RETURNING org_id")) {
             ps.setString(1, passwordHash);
@@ -165,6 +163,44 @@ public final class Invitations {
             }
         }
         return Outcome.ACCEPTED;
+    }
+
+    /** What a token that is no user's open invitation says: used, revoked (or replaced), or unknown. */
+    private static Outcome closedOutcome(Connection connection, byte[] hash) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT used_at IS NOT NULL FROM invitations WHERE token_hash = ?")) {
+            ps.setBytes(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Outcome.UNKNOWN;
+                }
+                return rs.getBoolean(1) ? Outcome.USED : Outcome.REVOKED;
+            }
+        }
+    }
+
+    /** Binds the parameter of a {@code close} condition. */
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Moves the open invitation of the user that {@code where} names off the user row into the closed ones, with
+     * {@code column} ({@code used_at} or {@code revoked_at}) set to {@code now}. @return how many moved (0 or 1)
+     */
+    private static int close(Connection connection, String where, Binder binder, String column, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("WITH o AS (SELECT id, invite_token_hash, "
+                + "invite_sent_at, invite_expires_at FROM users WHERE " + where + " AND invite_token_hash IS NOT NULL "
+                + "FOR UPDATE), cleared AS (UPDATE users u SET invite_token_hash = NULL, invite_sent_at = NULL, "
+                + "invite_expires_at = NULL FROM o WHERE u.id = o.id) "
+                + "INSERT INTO invitations (token_hash, user_id, created_at, expires_at, " + column + ") "
+                + "SELECT invite_token_hash, id, invite_sent_at, invite_expires_at, ? FROM o")) {
+            binder.bind(ps);
+            ps.setTimestamp(2, Timestamp.from(now));
+            return ps.executeUpdate();
+        }
     }
 
     private static byte[] hash(String token) {

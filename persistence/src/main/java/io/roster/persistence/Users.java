@@ -236,31 +236,34 @@ public final class Users {
         return found;
     }
 
-    /** {@link #insertInvited(Connection, List, java.util.function.Supplier, java.util.function.Function)}, no mails. */
+    /** {@link #insertInvited(Connection, List, java.util.function.Supplier, Invitations.Batch)}, no invitations. */
     public static void insertInvited(Connection connection, List<NewUser> users,
                                      java.util.function.Supplier<UUID> eventIds) throws SQLException {
-        insertInvited(connection, users, eventIds, id -> null);
+        insertInvited(connection, users, eventIds, null);
     }
 
     /**
-     * Inserts invited users, their {@code roster.user.invited} events and snapshots, and their activity entries.
+     * Inserts invited users with their open invitations, their {@code roster.user.invited} events and snapshots
+     * (with the invitation mails), and their activity entries.
      * A concurrent invitation of the same email makes this throw a unique violation (SQL state 23505): the
      * caller's transaction rolls back and is retried.
      *
-     * @param eventIds supplies the one event id of each user's invitation
-     * @param mails     the mail (JSON of a MailMessage) that goes out with each user's invitation, or null for none
+     * @param eventIds    supplies the one event id of each user's invitation
+     * @param invitations the users' invitations (token hashes, mails), or null for none
      */
     public static void insertInvited(Connection connection, List<NewUser> users,
                                      java.util.function.Supplier<UUID> eventIds,
-                                     java.util.function.Function<UUID, String> mails) throws SQLException {
+                                     Invitations.Batch invitations) throws SQLException {
         if (users.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO users (id, org_id, email, first_name, "
                 + "last_name, role, location, tags, status, password_hash, invited_at, invite_job_id, created_at, "
-                + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)")) {
+                + "updated_at, invite_token_hash, invite_sent_at, invite_expires_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (NewUser u : users) {
                 Timestamp at = Timestamp.from(u.invitedAt());
+                byte[] token = invitations == null ? null : invitations.hashFor(u.id());
                 ps.setObject(1, u.id());
                 ps.setObject(2, u.orgId());
                 ps.setString(3, u.email());
@@ -274,6 +277,9 @@ public final class Users {
                 ps.setObject(11, u.jobId());
                 ps.setTimestamp(12, at);
                 ps.setTimestamp(13, at);
+                ps.setBytes(14, token);
+                ps.setTimestamp(15, token == null ? null : Timestamp.from(invitations.sentAt()));
+                ps.setTimestamp(16, token == null ? null : Timestamp.from(invitations.expiresAt()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -287,7 +293,7 @@ public final class Users {
                     u.role(), u.location(), u.tags(), UserStatus.pending, null, u.invitedAt(), u.invitedAt());
             String key = Keys.user(u.id());
             Outbox.Entry entry = Outbox.Entry.change(event.id(), key, Json.writeString(event), Json.writeString(snapshot));
-            String mail = mails.apply(u.id());
+            String mail = invitations == null ? null : invitations.mailFor(u.id());
             entries.add(mail == null ? entry : entry.withMail(mail));
         }
         Outbox.append(connection, entries);

@@ -101,8 +101,7 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
         Invitations.Batch invitations = Invitations.prepare(users.stream()
                 .map(u -> new Invitations.Invitee(u.id(), u.email(), u.firstName())).toList(),
                 org.name(), invitationTtl, publicUrl, now);
-        Users.insertInvited(connection, users, UUID::randomUUID, invitations::mailFor);
-        invitations.store(connection);
+        Users.insertInvited(connection, users, UUID::randomUUID, invitations);
         BulkUsers.Result updated = BulkUsers.updateFromImport(connection, chunk.orgId(), updates,
                 InviteRowValidator.MAX_TAGS, new BulkUsers.Actor(chunk.requestedBy(), chunk.jobId(), chunk.client()));
         errors.addAll(updated.errors());
