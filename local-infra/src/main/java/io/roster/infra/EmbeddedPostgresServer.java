@@ -48,6 +48,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPort(port == 0 ? Ports.free() : port)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
+                    // PostgreSQL's defaults (128 MB of buffers, a checkpoint every 1 GB of WAL) are sized for a
+                    // small machine: a million users with their list indexes take about 1 GB, and a bulk import
+                    // would otherwise evict its own index pages and write each one whole to the WAL again after
+                    // every checkpoint
+                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("max_wal_size", "8GB")
+                    .setServerConfig("checkpoint_timeout", "15min")
                     .setServerConfig("fsync", keep ? "on" : "off")
                     .setServerConfig("synchronous_commit", keep ? "on" : "off");
             settings.forEach(builder::setServerConfig);
