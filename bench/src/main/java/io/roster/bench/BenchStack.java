@@ -143,10 +143,16 @@ final class BenchStack implements AutoCloseable {
         workers.resetPeak();
     }
 
-    /** The two apps' peak heaps since {@link #resetPeaks}, formatted. */
+    /**
+     * The two apps' peak heaps since {@link #resetPeaks}, formatted: in use (garbage included), and in brackets
+     * the most left after a garbage collection.
+     */
     String[] peaks() {
-        return new String[] {String.format("%,d MB", gateway.peak() / (1024 * 1024)),
-                String.format("%,d MB", workers.peak() / (1024 * 1024))};
+        return new String[] {peak(gateway), peak(workers)};
+    }
+
+    private static String peak(ChildJvm app) {
+        return String.format("%,d MB (%,d MB)", app.peak() / (1024 * 1024), app.peakAfterGc() / (1024 * 1024));
     }
 
     /** Records on {@code topic} (all partitions) so far. */
