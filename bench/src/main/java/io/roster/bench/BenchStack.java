@@ -144,15 +144,23 @@ final class BenchStack implements AutoCloseable {
     }
 
     /**
-     * The two apps' peak heaps since {@link #resetPeaks}, formatted: in use (garbage included), and in brackets
-     * the most left after a garbage collection.
+     * The two apps' peak heaps in use since {@link #resetPeaks}, formatted, with in brackets the live heap measured
+     * meanwhile ({@link #measureLive}), if it was.
      */
     String[] peaks() {
         return new String[] {peak(gateway), peak(workers)};
     }
 
     private static String peak(ChildJvm app) {
-        return String.format("%,d MB (%,d MB)", app.peak() / (1024 * 1024), app.peakAfterGc() / (1024 * 1024));
+        long mb = 1024 * 1024;
+        return app.live() < 0 ? String.format("%,d MB", app.peak() / mb)
+                : String.format("%,d MB (%,d MB)", app.peak() / mb, app.live() / mb);
+    }
+
+    /** The heap a full collection leaves in each app now (a pause in each, billed to what is being timed). */
+    void measureLive() {
+        gateway.measureLive();
+        workers.measureLive();
     }
 
     /** Records on {@code topic} (all partitions) so far. */

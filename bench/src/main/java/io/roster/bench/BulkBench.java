@@ -42,7 +42,7 @@ final class BulkBench {
         java.util.Set<String> only = java.util.Set.of(options.string("jobs", "export,tag,delete").split(","));
         Path dir = Files.createTempDirectory("roster-bench-bulk-");
         Table table = new Table("job", "users", "raw PostgreSQL", "ours, end to end", "ratio", "target",
-                "peak heap gateway (after GC)", "peak heap workers (after GC)");
+                "peak heap gateway", "peak heap workers");
         // a job over everyone holds the users and their admin
         try (BenchStack stack = BenchStack.start(dir, options, java.util.Map.of("ROSTER_MAX_ROWS_PER_JOB",
                 Integer.toString(users + 1)));

@@ -16,8 +16,8 @@ import javax.management.remote.JMXServiceURL;
 /**
  * One of our apps in its own JVM, as it runs in production: started from this benchmark's class path with the
  * given environment, its output in a log file, its heap watched over JMX (the attach API), stopped with SIGTERM.
- * Two peaks are kept: of the heap in use (garbage included: how much G1 lets it grow) and of the heap left after
- * each garbage collection (what the app holds on to, which is what must stay flat as a job grows).
+ * Beside the peak of the heap in use (garbage included: how much G1 lets it grow), {@link #measureLive} takes the
+ * heap that a full collection leaves: what the app holds on to at that moment.
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -25,12 +25,9 @@ final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Path log;
     private MemoryMXBean memory;
-    private List<com.sun.management.GarbageCollectorMXBean> collectors = List.of();
-    private java.util.Set<String> heapPools = java.util.Set.of();
-    private final Map<String, Long> lastGcIds = new java.util.concurrent.ConcurrentHashMap<>();
     private JMXConnector connector;
     private final AtomicLong peak = new AtomicLong();
-    private final AtomicLong peakAfterGc = new AtomicLong();
+    private final AtomicLong live = new AtomicLong(-1);
 
     private ChildJvm(String name, Process process, Path log) {
         this.name = name;
@@ -59,42 +56,26 @@ final class ChildJvm implements AutoCloseable {
         } finally {
             vm.detach();
         }
-        var connection = connector.getMBeanServerConnection();
-        memory = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.MEMORY_MXBEAN_NAME,
-                MemoryMXBean.class);
-        collectors = ManagementFactory.getPlatformMXBeans(connection, com.sun.management.GarbageCollectorMXBean.class);
-        heapPools = ManagementFactory.getPlatformMXBeans(connection, java.lang.management.MemoryPoolMXBean.class)
-                .stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-                .map(java.lang.management.MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
+        memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
+                ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
     }
 
-    /**
-     * Samples the heap in use, and the heap left after each collection that ran since the last sample; the largest
-     * of each since {@link #resetPeak} are {@link #peak} and {@link #peakAfterGc}.
-     */
+    /** Samples the heap in use; the largest sample since {@link #resetPeak} is {@link #peak}. */
     void sample() {
         if (process.isAlive() && memory != null) {
             try {
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                for (com.sun.management.GarbageCollectorMXBean collector : collectors) {
-                    com.sun.management.GcInfo gc = collector.getLastGcInfo();
-                    if (gc != null && !Long.valueOf(gc.getId()).equals(lastGcIds.put(collector.getName(), gc.getId()))) {
-                        long after = gc.getMemoryUsageAfterGc().entrySet().stream()
-                                .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
-                        peakAfterGc.accumulateAndGet(after, Math::max);
-                    }
-                }
             } catch (RuntimeException e) {
                 // the JVM is going away
             }
         }
     }
 
-    /** Collects garbage in the child and starts new peaks from what is left. */
+    /** Collects garbage in the child and starts a new peak from what is left; forgets the live heap measured. */
     void resetPeak() {
         memory.gc();
         peak.set(0);
-        peakAfterGc.set(0);
+        live.set(-1);
         sample();
     }
 
@@ -102,9 +83,16 @@ final class ChildJvm implements AutoCloseable {
         return peak.get();
     }
 
-    /** The most heap left after a collection since {@link #resetPeak}. */
-    long peakAfterGc() {
-        return peakAfterGc.get();
+    /** Runs a full collection in the child and keeps the heap it leaves as {@link #live}. */
+    void measureLive() {
+        sample();
+        memory.gc();
+        live.set(memory.getHeapMemoryUsage().getUsed());
+    }
+
+    /** The heap left by the last {@link #measureLive} since {@link #resetPeak}, or -1 for none. */
+    long live() {
+        return live.get();
     }
 
     void checkAlive() {

@@ -23,7 +23,8 @@ import org.postgresql.PGConnection;
  * the upload until the last {@code roster.user.invited} event is on Kafka. Beside it, in the same run, the raw
  * baseline: COPY of the same rows into the same table (its own schema, the same migrations and indexes; the
  * fastest of {@code --copy-runs}, each into a table that holds as many rows in one organization as ours holds at that
- * point). The peak heap of each process, in use and after each collection, is sampled over JMX during each import. A warm-up import (and COPY) of {@code --warmup}
+ * point). The peak heap of each process in use is sampled over JMX during each import; halfway through it (half
+ * of the events out), a full collection in each app measures its live heap (the pause is billed to ours). A warm-up import (and COPY) of {@code --warmup}
  * rows runs first, unmeasured, so that the JIT compiler's work after start is not billed to the first size (on 2
  * cores shared with PostgreSQL and the broker, the compilers were still busy a minute into the run: after a 20,000-row
  * warm-up they took a quarter of the CPU of the measured 100,000 rows).
@@ -43,7 +44,7 @@ final class ImportBench {
         int copyRuns = options.integer("copy-runs", 3);
         Path dir = Files.createTempDirectory("roster-bench-import-");
         Table table = new Table("rows", "raw COPY", "end to end (upload to last event)", "ratio",
-                "peak heap gateway (after GC)", "peak heap workers (after GC)");
+                "peak heap gateway (live)", "peak heap workers (live)");
         String mailLine;
         try (BenchStack stack = BenchStack.start(dir, options);
              HikariDataSource baseline = Database.pool(stack.db("baseline", 2), "baseline")) {
@@ -110,6 +111,8 @@ final class ImportBench {
             throw new IllegalStateException("upload refused: " + accepted.body());
         }
         System.err.printf("  %,d rows uploaded in %.1f s%n", rows, (System.nanoTime() - start) / 1e9);
+        awaitEvents(stack, topic, eventsBefore + rows / 2);
+        stack.measureLive(); // halfway through: what each app holds on to in the middle of the job
         awaitEvents(stack, topic, eventsBefore + rows);
         return (System.nanoTime() - start) / 1e9;
     }
