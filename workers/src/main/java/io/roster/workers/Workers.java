@@ -67,7 +67,7 @@ public final class Workers implements AutoCloseable {
                     new ExportHandler(pool, Clock.systemUTC(), config.exportTtl()));
             for (int i = 0; i < config.threads(); i++) {
                 ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
-                        new KafkaConsumer<>(config.kafka().consumer(GROUP_ID, instance + "-" + i)),
+                        new KafkaConsumer<>(jobConsumer(config, instance + "-" + i)),
                         List.of(config.kafka().topics().invites(), config.kafka().topics().bulkActions(),
                                 config.kafka().topics().transfers(), config.kafka().topics().exports()), JobCommand.class, jobs, deadLetters, afterApply);
                 consumers.add(consumer);
@@ -122,6 +122,20 @@ public final class Workers implements AutoCloseable {
             LOG.warn("Could not sweep interrupted submissions: {}", e.toString());
         }
     }
+
+    /**
+     * A job consumer's settings: at most {@link #JOB_POLL_RECORDS} chunks a poll. A chunk is up to a thousand rows
+     * (about 180 KB); Kafka's default of 500 records a poll had a consumer hold a hundred megabytes of chunks it had
+     * not reached yet whenever a large job was queued, so the heap grew with the job's backlog.
+     */
+    static java.util.Map<String, Object> jobConsumer(WorkersConfig config, String clientId) {
+        java.util.Map<String, Object> props = config.kafka().consumer(GROUP_ID, clientId);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, JOB_POLL_RECORDS);
+        return props;
+    }
+
+    /** Job chunks a job consumer takes a poll: a few seconds of work, a megabyte or two of memory. */
+    static final int JOB_POLL_RECORDS = 8;
 
     public static Workers start(WorkersConfig config) {
         return new Workers(config, ConsumerLoop.AfterApply.none());
