@@ -23,7 +23,9 @@ import io.roster.workers.outbox.OutboxRelay;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -128,9 +130,9 @@ public final class Workers implements AutoCloseable {
      * (about 180 KB); Kafka's default of 500 records a poll had a consumer hold a hundred megabytes of chunks it had
      * not reached yet whenever a large job was queued, so the heap grew with the job's backlog.
      */
-    static java.util.Map<String, Object> jobConsumer(WorkersConfig config, String clientId) {
-        java.util.Map<String, Object> props = config.kafka().consumer(GROUP_ID, clientId);
-        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, JOB_POLL_RECORDS);
+    static Map<String, Object> jobConsumer(WorkersConfig config, String clientId) {
+        Map<String, Object> props = config.kafka().consumer(GROUP_ID, clientId);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, JOB_POLL_RECORDS);
         return props;
     }
 
