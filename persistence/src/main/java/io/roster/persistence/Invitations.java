@@ -128,7 +128,7 @@ public final class Invitations {
      * @return how many there were (0 or 1)
      */
     public static int revoke(Connection connection, UUID userId, Instant now) throws SQLException {
-        return close(connection, "id = ?", ps -> ps.setObject(1, userId), "revoked_at", now);
+        return close(connection, userId, "revoked_at", now);
     }
 
     /** Uses the token to set the user's password, once. */
@@ -151,7 +151,7 @@ public final class Invitations {
         if (userId == null) {
             return closedOutcome(connection, hash);
         }
-        close(connection, "invite_token_hash = ?", ps -> ps.setBytes(1, hash), "used_at", now);
+        close(connection, userId, "used_at", now);
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE users SET password_hash = ?, updated_at = clock_timestamp() WHERE id = ? RETURNING org_id")) {
             ps.setString(1, passwordHash);
@@ -179,25 +179,19 @@ public final class Invitations {
         }
     }
 
-    /** Binds the parameter of a {@code close} condition. */
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
     /**
-     * Moves the open invitation of the user that {@code where} names off the user row into the closed ones, with
+     * Moves the user's open invitation off the user row into the closed ones, with
      * {@code column} ({@code used_at} or {@code revoked_at}) set to {@code now}. @return how many moved (0 or 1)
      */
-    private static int close(Connection connection, String where, Binder binder, String column, Instant now)
+    private static int close(Connection connection, UUID userId, String column, Instant now)
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("WITH o AS (SELECT id, invite_token_hash, "
-                + "invite_sent_at, invite_expires_at FROM users WHERE " + where + " AND invite_token_hash IS NOT NULL "
+                + "invite_sent_at, invite_expires_at FROM users WHERE id = ? AND invite_token_hash IS NOT NULL "
                 + "FOR UPDATE), cleared AS (UPDATE users u SET invite_token_hash = NULL, invite_sent_at = NULL, "
                 + "invite_expires_at = NULL FROM o WHERE u.id = o.id) "
                 + "INSERT INTO invitations (token_hash, user_id, created_at, expires_at, " + column + ") "
                 + "SELECT invite_token_hash, id, invite_sent_at, invite_expires_at, ? FROM o")) {
-            binder.bind(ps);
+            ps.setObject(1, userId);
             ps.setTimestamp(2, Timestamp.from(now));
             return ps.executeUpdate();
         }
