@@ -139,13 +139,13 @@ class AccessIT {
 
     @Test
     void anotherTenantsAdminGetsNotFoundEverywhereAndChangesNothing() {
-        long before = count("SELECT count(*) FROM activity");
+        long before = count("SELECT count(*) FROM user_activity");
         for (Object[] c : callsOn(root, rootUser)) {
             ApiClient.Response response = call(otherAdmin, c);
             assertEquals(404, response.status(), c[0] + " " + c[1] + " " + response.body());
             assertFalse(response.body().contains("plain@root.example"));
         }
-        assertEquals(before, count("SELECT count(*) FROM activity"));
+        assertEquals(before, count("SELECT count(*) FROM user_activity"));
         assertEquals(0, count("SELECT count(*) FROM organizations WHERE name = 'x'"));
         assertEquals(0, count("SELECT count(*) FROM jobs WHERE type <> 'invite'"), "no bulk job was created");
     }
@@ -211,7 +211,7 @@ class AccessIT {
 
     @Test
     void smuggledAndUnknownFieldsAreRefused() {
-        long before = count("SELECT count(*) FROM activity WHERE user_id = '" + subUserId + "'");
+        long before = count("SELECT count(*) FROM user_activity WHERE user_id = '" + subUserId + "'");
         ApiClient.Response email = subAdmin.send("PATCH", "/api/v1/users/" + subUserId, "{\"email\":\"new@x.example\"}");
         assertEquals(422, email.status());
         assertEquals("email", email.json().at("/errors/0/field").asText());
@@ -221,7 +221,7 @@ class AccessIT {
         assertEquals("orgId", org.json().at("/errors/0/field").asText());
         assertEquals(400, subAdmin.send("PATCH", "/api/v1/users/" + subUserId, "{\"role\":\"Owner\"}").status());
         assertEquals(400, subAdmin.send("PATCH", "/api/v1/users/" + subUserId, "{\"firstName\":").status());
-        assertEquals(before, count("SELECT count(*) FROM activity WHERE user_id = '" + subUserId + "'"));
+        assertEquals(before, count("SELECT count(*) FROM user_activity WHERE user_id = '" + subUserId + "'"));
 
         long jobs = count("SELECT count(*) FROM jobs");
         ApiClient.Response smuggled = subAdmin.post("/api/v1/orgs/" + sub + "/jobs/invite", Map.of("users",

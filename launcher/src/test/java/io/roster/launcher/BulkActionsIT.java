@@ -250,7 +250,7 @@ class BulkActionsIT {
                     + "'"));
             assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM invitations WHERE user_id IN ('"
                     + doomed.get(0) + "', '" + doomed.get(1) + "')"), "their invitations are gone");
-            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM activity WHERE user_id IN ('"
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM user_activity WHERE user_id IN ('"
                     + doomed.get(0) + "', '" + doomed.get(1) + "')"), "their data is gone");
             assertEquals(1, Sql.count(stack.pool(), "SELECT count(*) FROM users WHERE id = '" + stack.foreignUser()
                     + "'"), "the other tenant's user is untouched");
@@ -403,7 +403,7 @@ class BulkActionsIT {
             assertEquals("roster.user.tags-changed", rows.get(1).get(1), "newest first");
             assertEquals(ADMIN, rows.get(1).get(2), "the actor by email");
             assertEquals("roster.user.invited", rows.get(2).get(1));
-            assertEquals(3, Sql.count(pool, "SELECT count(*) FROM activity WHERE user_id = '" + user + "'"),
+            assertEquals(3, Sql.count(pool, "SELECT count(*) FROM user_activity WHERE user_id = '" + user + "'"),
                     "the mailing is in the log too");
         } finally {
             smtp.stop();

@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The activity log: every action on a user, who did it, when, and from which client. */
+/**
+ * The activity log: every action on a user, who did it, when, and from which client. Read it through the
+ * {@code user_activity} view: the activity rows, and each user's invitation, which is kept on the user row.
+ */
 public final class Activity {
 
     /** One action on one user. {@code actorId} is null for the system itself. */

@@ -25,7 +25,8 @@ import java.util.UUID;
 
 /**
  * Writes of users together with what every committed change owes the world: one change event id in the outbox,
- * the user's new state for the compacted users topic, and an activity entry, all in the caller's transaction.
+ * the user's new state for the compacted users topic, and an activity entry (an invitation's is the user row
+ * itself), all in the caller's transaction.
  */
 public final class Users {
 
@@ -244,7 +245,8 @@ public final class Users {
 
     /**
      * Inserts invited users with their open invitations, their {@code roster.user.invited} events and snapshots
-     * (with the invitation mails), and their activity entries.
+     * (with the invitation mails). The invitation's entry in the activity log is the user row itself (who invited,
+     * when, from which client, by which job: the {@code user_activity} view), not an activity row.
      * A concurrent invitation of the same email makes this throw a unique violation (SQL state 23505): the
      * caller's transaction rolls back and is retried.
      *
@@ -259,8 +261,8 @@ public final class Users {
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO users (id, org_id, email, first_name, "
                 + "last_name, role, location, tags, status, password_hash, invited_at, invite_job_id, created_at, "
-                + "updated_at, invite_token_hash, invite_sent_at, invite_expires_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "updated_at, invite_token_hash, invite_sent_at, invite_expires_at, invited_by, invite_client) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (NewUser u : users) {
                 Timestamp at = Timestamp.from(u.invitedAt());
                 byte[] token = invitations == null ? null : invitations.hashFor(u.id());
@@ -280,6 +282,8 @@ public final class Users {
                 ps.setBytes(14, token);
                 ps.setTimestamp(15, token == null ? null : Timestamp.from(invitations.sentAt()));
                 ps.setTimestamp(16, token == null ? null : Timestamp.from(invitations.expiresAt()));
+                ps.setObject(17, u.invitedBy());
+                ps.setString(18, u.client());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -297,8 +301,5 @@ public final class Users {
             entries.add(mail == null ? entry : entry.withMail(mail));
         }
         Outbox.append(connection, entries);
-        Activity.append(connection, users.stream().map(u -> new Activity.Entry(u.id(), u.orgId(), u.invitedBy(),
-                UserChangeEvent.INVITED, u.client(), u.jobId() == null ? null : "job " + u.jobId(), u.invitedAt()))
-                .toList());
     }
 }

@@ -123,7 +123,10 @@ class InviteWorkerIT {
         assertEquals(2, done.failed());
         assertEquals(3, done.chunksDone());
         assertEquals(148, count("SELECT count(*) FROM users WHERE org_id = '" + org + "'"));
-        assertEquals(148, count("SELECT count(*) FROM activity WHERE org_id = '" + org + "'"));
+        assertEquals(148, count("SELECT count(*) FROM user_activity WHERE org_id = '" + org + "' AND action = "
+                + "'roster.user.invited' AND details = 'job " + job + "'"), "each invited user's log says so, once");
+        assertEquals(0, count("SELECT count(*) FROM activity WHERE org_id = '" + org + "'"),
+                "an invitation is read from its user row, not written as an activity row");
         List<Jobs.RowError> errors = Tx.run(pool, c -> Jobs.errors(c, job, 100));
         assertEquals(List.of(new Jobs.RowError(7, "email", "invalid_email", "'not-an-email' is not a valid email address"),
                 new Jobs.RowError(120, "role", "invalid_role", "role 'Owner' is not one of Admin, Staff, User")), errors);

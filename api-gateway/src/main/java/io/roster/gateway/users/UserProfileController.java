@@ -107,7 +107,7 @@ public class UserProfileController {
         access.user(caller, userId, Permission.view_activity);
         return new ActivityPage(Tx.run(dataSource, c -> {
             List<ActivityItem> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT at, action, actor_id, client, details FROM activity "
+            try (PreparedStatement ps = c.prepareStatement("SELECT at, action, actor_id, client, details FROM user_activity "
                     + "WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")) {
                 ps.setObject(1, userId);
                 ps.setInt(2, limit);
@@ -147,7 +147,7 @@ public class UserProfileController {
                 throw ProblemException.notFound("User " + userId);
             }
             int total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM activity WHERE user_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM user_activity WHERE user_id = ?")) {
                 ps.setObject(1, userId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -157,7 +157,7 @@ public class UserProfileController {
             java.io.StringWriter text = new java.io.StringWriter();
             int entries = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT a.at, a.action, coalesce(u.email, a.actor_id::text), "
-                    + "a.client, a.details FROM activity a LEFT JOIN users u ON u.id = a.actor_id "
+                    + "a.client, a.details FROM user_activity a LEFT JOIN users u ON u.id = a.actor_id "
                     + "WHERE a.user_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ?");
                  org.apache.commons.csv.CSVPrinter csv = new org.apache.commons.csv.CSVPrinter(text,
                          org.apache.commons.csv.CSVFormat.RFC4180.builder()
