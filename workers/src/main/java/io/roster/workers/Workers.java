@@ -83,7 +83,7 @@ public final class Workers implements AutoCloseable {
             threads.add(start(statuses, instance + "-status"));
             if (config.mailer()) {
                 ConsumerLoop<MailMessage> mails = new ConsumerLoop<>(
-                        new KafkaConsumer<>(config.kafka().consumer(MAIL_GROUP_ID, instance + "-mail")),
+                        new KafkaConsumer<>(mailConsumer(config, instance + "-mail")),
                         List.of(config.kafka().topics().mail()), MailMessage.class,
                         new Mailer(pool, MailSender.from(config)), deadLetters, ConsumerLoop.AfterApply.none());
                 consumers.add(mails);
@@ -133,6 +133,13 @@ public final class Workers implements AutoCloseable {
     static Map<String, Object> jobConsumer(WorkersConfig config, String clientId) {
         Map<String, Object> props = config.kafka().consumer(GROUP_ID, clientId);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, JOB_POLL_RECORDS);
+        return props;
+    }
+
+    /** The mailer's consumer settings: {@link Mailer#POLL_RECORDS} mails a poll. */
+    static Map<String, Object> mailConsumer(WorkersConfig config, String clientId) {
+        Map<String, Object> props = config.kafka().consumer(MAIL_GROUP_ID, clientId);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Mailer.POLL_RECORDS);
         return props;
     }
 

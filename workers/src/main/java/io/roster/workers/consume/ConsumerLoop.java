@@ -3,8 +3,10 @@ package io.roster.workers.consume;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.serde.MalformedRecordException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -35,6 +37,25 @@ public final class ConsumerLoop<T> implements Runnable {
     public interface Handler<T> {
         /** @return true when applied now, false when it had been applied before (a re-delivery) */
         boolean apply(T value);
+    }
+
+    /**
+     * A handler that sees a poll's records together: it looks them up at once before applying them one by one, and
+     * may hold back part of their effects until just before their offsets are committed.
+     */
+    public interface BatchHandler<T> extends Handler<T> {
+        /**
+         * Called with a poll's readable values before the first of them is applied. A failure retries the poll's
+         * records after a back-off, as a failed {@link #apply} does.
+         */
+        void beforeBatch(List<T> values);
+
+        /**
+         * Called before the offsets of applied records are committed: whatever {@link #apply} held back must be
+         * durable when this returns. A failure leaves the offsets uncommitted (the records come again after a
+         * crash) and is retried before the next commit.
+         */
+        void beforeCommit();
     }
 
     /** Called after a record's transaction committed and before its offset is committed. */
@@ -98,9 +119,29 @@ public final class ConsumerLoop<T> implements Runnable {
     }
 
     private void processBatch(ConsumerRecords<String, byte[]> records) {
+        Map<ConsumerRecord<String, byte[]>, Object> read = new IdentityHashMap<>();
+        if (handler instanceof BatchHandler<T> batches && !records.isEmpty()) {
+            List<T> readable = new ArrayList<>(records.count());
+            for (ConsumerRecord<String, byte[]> record : records) {
+                Object value = read(record);
+                read.put(record, value);
+                if (!(value instanceof MalformedRecordException)) {
+                    readable.add(type.cast(value));
+                }
+            }
+            try {
+                batches.beforeBatch(readable);
+            } catch (RuntimeException e) {
+                healthy = false;
+                LOG.warn("A batch of {} records could not be prepared, will retry in {} ms: {}", records.count(),
+                        backoff.toMillis(), e.toString());
+                rewind(records);
+                return;
+            }
+        }
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                if (!process(record)) {
+                if (!process(record, read.containsKey(record) ? read.get(record) : read(record))) {
                     rewind(records);
                     return;
                 }
@@ -111,17 +152,27 @@ public final class ConsumerLoop<T> implements Runnable {
         backoff = Duration.ofMillis(100);
     }
 
-    /** @return false when the record failed transiently and must be retried */
-    private boolean process(ConsumerRecord<String, byte[]> record) {
-        T value;
+    /** The record's value, or the {@link MalformedRecordException} of reading it. */
+    private Object read(ConsumerRecord<String, byte[]> record) {
         try {
-            value = Json.read(record.value() == null ? new byte[0] : record.value(), type);
+            return Json.read(record.value() == null ? new byte[0] : record.value(), type);
         } catch (MalformedRecordException e) {
+            return e;
+        }
+    }
+
+    /**
+     * @param read the record's value, or the {@link MalformedRecordException} of reading it
+     * @return false when the record failed transiently and must be retried
+     */
+    private boolean process(ConsumerRecord<String, byte[]> record, Object read) {
+        if (read instanceof MalformedRecordException e) {
             LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             deadLetters.send(record, e);
             return true;
         }
+        T value = type.cast(read);
         try {
             if (handler.apply(value)) {
                 afterApply.applied(value);
@@ -162,6 +213,15 @@ public final class ConsumerLoop<T> implements Runnable {
 
     private void commitPending() {
         if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            if (handler instanceof BatchHandler<T> batches) {
+                batches.beforeCommit();
+            }
+        } catch (RuntimeException e) {
+            healthy = false;
+            LOG.warn("Offsets stay uncommitted until what was applied is durable: {}", e.toString());
             return;
         }
         consumer.commitSync(Map.copyOf(pending));

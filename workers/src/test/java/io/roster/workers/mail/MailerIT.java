@@ -1,0 +1,116 @@
+package io.roster.workers.mail;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.roster.contracts.Keys;
+import io.roster.contracts.event.MailMessage;
+import io.roster.contracts.serde.Json;
+import io.roster.infra.Ports;
+import io.roster.persistence.Database;
+import io.roster.platform.Settings;
+import io.roster.testsupport.Sql;
+import io.roster.testsupport.TestEnv;
+import io.roster.workers.Workers;
+import io.roster.workers.WorkersConfig;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mailer over a real broker, database and SMTP server (GreenMail): a mail published twice (as the outbox relay
+ * does after a crash) is sent once, across several polls; a crash between sending and recording sends the mails
+ * again rather than losing them, and once recorded they are never sent again.
+ */
+class MailerIT {
+
+    @Test
+    void sendsEachMailOnceAcrossPollsAndRepublishing() throws Exception {
+        TestEnv env = TestEnv.create("mailer");
+        int port = Ports.free();
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        int mails = Mailer.POLL_RECORDS * 2 + 50;
+        try (var pool = Database.pool(env.db(), "mailer-test");
+             var producer = new KafkaProducer<String, byte[]>(env.kafka().producer("mailer-test"))) {
+            List<MailMessage> sent = new ArrayList<>();
+            for (int i = 0; i < mails; i++) {
+                sent.add(mail(i));
+            }
+            for (MailMessage mail : sent) {
+                publish(producer, env, mail);
+            }
+            for (int i = 0; i < mails; i += 25) {
+                publish(producer, env, sent.get(i)); // re-published, later on the topic
+            }
+            producer.flush();
+            WorkersConfig config = WorkersConfig.from(new Settings(env.env(Map.of("ROSTER_WORKER_THREADS", "1",
+                    "ROSTER_WORKERS_HEALTH_PORT", "0", "ROSTER_SMTP_HOST", "127.0.0.1",
+                    "ROSTER_SMTP_PORT", Integer.toString(port)))));
+            try (Workers workers = Workers.start(config)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> Sql.count(pool,
+                        "SELECT count(*) FROM processed_messages WHERE consumer = 'mailer'") == mails);
+                Thread.sleep(1000); // time for a re-published mail to go out a second time, were it to
+            }
+            Map<String, Integer> received = new HashMap<>();
+            for (MimeMessage message : smtp.getReceivedMessages()) {
+                received.merge(message.getHeader("X-Roster-Mail-Id")[0], 1, Integer::sum);
+            }
+            assertEquals(mails, received.size(), "every mail arrived");
+            assertTrue(received.values().stream().allMatch(n -> n == 1), "none twice: " + received);
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void aCrashBeforeRecordingSendsAgainAndARecordedMailIsNeverSentAgain() {
+        TestEnv env = TestEnv.create("mailer-crash");
+        try (var pool = Database.pool(env.db(), "mailer-crash")) {
+            Database.migrate(pool, env.db().schema());
+            List<MailMessage> batch = List.of(mail(1), mail(2));
+            List<UUID> deliveries = new ArrayList<>();
+            MailSender sender = mail -> deliveries.add(mail.id());
+
+            Mailer crashed = new Mailer(pool, sender);
+            crashed.beforeBatch(batch);
+            batch.forEach(crashed::apply); // sent, then the process dies before beforeCommit records them
+
+            Mailer restarted = new Mailer(pool, sender);
+            restarted.beforeBatch(batch);
+            assertTrue(restarted.apply(batch.get(0)));
+            assertTrue(restarted.apply(batch.get(1)));
+            assertFalse(restarted.apply(batch.get(1)), "the same mail again in one poll");
+            restarted.beforeCommit();
+
+            Mailer later = new Mailer(pool, sender);
+            later.beforeBatch(batch);
+            assertFalse(later.apply(batch.get(0)));
+            assertFalse(later.apply(batch.get(1)));
+            assertEquals(List.of(batch.get(0).id(), batch.get(1).id(), batch.get(0).id(), batch.get(1).id()),
+                    deliveries, "sent twice across the crash, never lost, never a third time");
+        }
+    }
+
+    private static MailMessage mail(int i) {
+        return new MailMessage(UUID.randomUUID(), "user" + i + "@mail.example", "Invitation " + i, "Hello " + i,
+                "invitation", UUID.randomUUID());
+    }
+
+    private static void publish(KafkaProducer<String, byte[]> producer, TestEnv env, MailMessage mail) {
+        producer.send(new ProducerRecord<>(env.topics().mail(), Keys.user(mail.userId()),
+                Json.writeString(mail).getBytes(StandardCharsets.UTF_8)));
+    }
+}
