@@ -38,7 +38,7 @@ import org.apache.kafka.common.TopicPartition;
 final class BenchStack implements AutoCloseable {
 
     /** The nice value of the SMTP server's receiving threads: the mailer's default. */
-    private static final int MAIL_NICE = 10;
+    private static final int MAIL_NICE = 19;
 
     final Path dir;
     final KraftBroker broker;

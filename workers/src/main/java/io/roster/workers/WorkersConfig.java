@@ -16,7 +16,7 @@ import java.time.Duration;
  * {@code ROSTER_SMTP_FROM}: without a host, mails are written to {@code ROSTER_MAILBOX_DIR} (default
  * {@code $ROSTER_DATA_DIR/mailbox}) and their links logged; {@code ROSTER_MAILER=off} runs this instance without
  * the mailer (another instance, or a later start, sends the mails: they wait on their topic);
- * {@code ROSTER_MAILER_NICE} (the mailer thread's CPU priority as a Linux nice value, default 10: mail delivery runs
+ * {@code ROSTER_MAILER_NICE} (the mailer thread's CPU priority as a Linux nice value, default 19: mail delivery runs
  * behind the jobs when cores are short and at full speed when they are not; 0 for the process's own priority);
  * {@code ROSTER_EXPORT_TTL} (how long an export's file is kept, default P7D).
  */
@@ -42,7 +42,7 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                 settings.string("ROSTER_MAILBOX_DIR", java.nio.file.Path.of(settings.string("ROSTER_DATA_DIR",
                         System.getProperty("java.io.tmpdir")), "mailbox").toString()),
                 !settings.string("ROSTER_MAILER", "on").equalsIgnoreCase("off"),
-                settings.integer("ROSTER_MAILER_NICE", 10, 0, 19),
+                settings.integer("ROSTER_MAILER_NICE", 19, 0, 19),
                 settings.duration("ROSTER_EXPORT_TTL", Duration.ofDays(7)));
     }
 }
