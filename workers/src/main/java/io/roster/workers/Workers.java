@@ -3,6 +3,7 @@ package io.roster.workers;
 import com.zaxxer.hikari.HikariDataSource;
 import io.roster.persistence.Database;
 import io.roster.persistence.Jobs;
+import io.roster.persistence.ProcessedMessages;
 import io.roster.persistence.Tx;
 import io.roster.platform.HealthServer;
 import io.roster.platform.ThreadPriority;
@@ -108,7 +109,10 @@ public final class Workers implements AutoCloseable {
         LOG.info("Workers started: {} job threads, health on :{}", config.threads(), health.port());
     }
 
-    /** Fails the jobs whose upload was cut off before every chunk was queued; deletes expired job results. */
+    /**
+     * Fails the jobs whose upload was cut off before every chunk was queued; deletes expired job results and the
+     * ids of mails sent longer ago than {@code ROSTER_PROCESSED_TTL} (a bounded number a round).
+     */
     private void sweep(WorkersConfig config) {
         try {
             int failed = Tx.run(pool, c -> Jobs.failInterruptedSubmissions(c,
@@ -119,6 +123,11 @@ public final class Workers implements AutoCloseable {
             int expired = Tx.run(pool, c -> io.roster.persistence.JobResults.deleteExpired(c, java.time.Instant.now()));
             if (expired > 0) {
                 LOG.info("Deleted {} parts of expired job results", expired);
+            }
+            int forgotten = Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c,
+                    java.time.Instant.now().minus(config.processedTtl()), SWEEP_LIMIT));
+            if (forgotten > 0) {
+                LOG.info("Forgot {} ids of messages processed more than {} ago", forgotten, config.processedTtl());
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not sweep interrupted submissions: {}", e.toString());
@@ -142,6 +151,9 @@ public final class Workers implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Mailer.POLL_RECORDS);
         return props;
     }
+
+    /** Rows a sweep deletes of one kind at most: a short statement, however much has piled up. */
+    static final int SWEEP_LIMIT = 50_000;
 
     /** Job chunks a job consumer takes a poll: a few seconds of work, a megabyte or two of memory. */
     static final int JOB_POLL_RECORDS = 8;

@@ -18,12 +18,14 @@ import java.time.Duration;
  * the mailer (another instance, or a later start, sends the mails: they wait on their topic);
  * {@code ROSTER_MAILER_NICE} (the mailer thread's CPU priority as a Linux nice value, default 19: mail delivery runs
  * behind the jobs when cores are short and at full speed when they are not; 0 for the process's own priority);
- * {@code ROSTER_EXPORT_TTL} (how long an export's file is kept, default P7D).
+ * {@code ROSTER_EXPORT_TTL} (how long an export's file is kept, default P7D); {@code ROSTER_PROCESSED_TTL} (how long
+ * the mailer remembers the id of a mail it sent, to recognise a re-delivery, default P14D: keep it longer than the
+ * mail topic keeps its records, Kafka's default being 7 days).
  */
 public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int outboxBatch, Duration outboxIdle,
                             int healthPort, Duration submissionTimeout, String publicUrl, Duration invitationTtl,
                             String smtpHost, int smtpPort, String smtpFrom, String mailboxDir, boolean mailer,
-                            int mailerNice, Duration exportTtl) {
+                            int mailerNice, Duration exportTtl, Duration processedTtl) {
 
     public static WorkersConfig from(Settings settings) {
         return new WorkersConfig(
@@ -43,6 +45,7 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                         System.getProperty("java.io.tmpdir")), "mailbox").toString()),
                 !settings.string("ROSTER_MAILER", "on").equalsIgnoreCase("off"),
                 settings.integer("ROSTER_MAILER_NICE", 19, 0, 19),
-                settings.duration("ROSTER_EXPORT_TTL", Duration.ofDays(7)));
+                settings.duration("ROSTER_EXPORT_TTL", Duration.ofDays(7)),
+                settings.duration("ROSTER_PROCESSED_TTL", Duration.ofDays(14)));
     }
 }

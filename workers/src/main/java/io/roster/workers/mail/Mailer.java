@@ -1,10 +1,9 @@
 package io.roster.workers.mail;
 
 import io.roster.contracts.event.MailMessage;
+import io.roster.persistence.ProcessedMessages;
 import io.roster.persistence.Tx;
 import io.roster.workers.consume.ConsumerLoop;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,19 +38,8 @@ public final class Mailer implements ConsumerLoop.BatchHandler<MailMessage> {
     @Override
     public void beforeBatch(List<MailMessage> mails) {
         recorded.clear();
-        Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM processed_messages "
-                    + "WHERE consumer = ? AND message_id = ANY (?)")) {
-                ps.setString(1, CONSUMER);
-                ps.setArray(2, c.createArrayOf("text", mails.stream().map(m -> m.id().toString()).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        recorded.add(UUID.fromString(rs.getString(1)));
-                    }
-                }
-            }
-            return null;
-        });
+        Tx.run(dataSource, c -> ProcessedMessages.applied(c, CONSUMER,
+                mails.stream().map(m -> m.id().toString()).toList())).forEach(id -> recorded.add(UUID.fromString(id)));
     }
 
     @Override
@@ -70,12 +58,8 @@ public final class Mailer implements ConsumerLoop.BatchHandler<MailMessage> {
             return;
         }
         Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO processed_messages (consumer, message_id) "
-                    + "SELECT ?, unnest(?::text[]) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, CONSUMER);
-                ps.setArray(2, c.createArrayOf("text", unrecorded.stream().map(UUID::toString).toArray()));
-                return ps.executeUpdate();
-            }
+            ProcessedMessages.record(c, CONSUMER, unrecorded.stream().map(UUID::toString).toList());
+            return null;
         });
         unrecorded.clear();
     }

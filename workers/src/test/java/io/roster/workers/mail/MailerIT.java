@@ -12,6 +12,8 @@ import io.roster.contracts.event.MailMessage;
 import io.roster.contracts.serde.Json;
 import io.roster.infra.Ports;
 import io.roster.persistence.Database;
+import io.roster.persistence.ProcessedMessages;
+import io.roster.persistence.Tx;
 import io.roster.platform.Settings;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
@@ -20,6 +22,7 @@ import io.roster.workers.WorkersConfig;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The mailer over a real broker, database and SMTP server (GreenMail): a mail published twice (as the outbox relay
  * does after a crash) is sent once, across several polls; a crash between sending and recording sends the mails
- * again rather than losing them, and once recorded they are never sent again.
+ * again rather than losing them, and once recorded they are never sent again; the records are swept after their
+ * time.
  */
 class MailerIT {
 
@@ -101,6 +105,26 @@ class MailerIT {
             assertFalse(later.apply(batch.get(1)));
             assertEquals(List.of(batch.get(0).id(), batch.get(1).id(), batch.get(0).id(), batch.get(1).id()),
                     deliveries, "sent twice across the crash, never lost, never a third time");
+        }
+    }
+
+    @Test
+    void sentMailIdsAreForgottenAfterTheirTimeAFewAtATime() throws Exception {
+        TestEnv env = TestEnv.create("mailer-sweep");
+        try (var pool = Database.pool(env.db(), "mailer-sweep")) {
+            Database.migrate(pool, env.db().schema());
+            try (var c = pool.getConnection(); var s = c.createStatement()) {
+                s.execute("INSERT INTO processed_messages (consumer, message_id, processed_at) SELECT 'mailer', "
+                        + "'old-' || i, now() - interval '20 days' FROM generate_series(1, 5) i");
+                s.execute("INSERT INTO processed_messages (consumer, message_id) SELECT 'mailer', 'new-' || i "
+                        + "FROM generate_series(1, 3) i");
+            }
+            Instant before = Instant.now().minus(Duration.ofDays(14));
+            assertEquals(3, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)), "at most the limit");
+            assertEquals(2, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)));
+            assertEquals(0, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)));
+            assertEquals(3, Sql.count(pool, "SELECT count(*) FROM processed_messages WHERE message_id LIKE 'new-%'"),
+                    "ids younger than their time stay");
         }
     }
 
