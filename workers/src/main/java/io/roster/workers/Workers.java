@@ -130,7 +130,7 @@ public final class Workers implements AutoCloseable {
                 LOG.info("Forgot {} ids of messages processed more than {} ago", forgotten, config.processedTtl());
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not sweep interrupted submissions: {}", e.toString());
+            LOG.warn("Could not sweep (cut-off uploads, expired results, old message ids): {}", e.toString());
         }
     }
 
