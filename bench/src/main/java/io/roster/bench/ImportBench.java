@@ -27,10 +27,10 @@ import org.postgresql.PGConnection;
  * from one minute to the next, so the fastest of three is the luckiest minute set against a typical one of ours.
  * The peak heap of each process in use is sampled over JMX during each import; halfway through it (half of the
  * events out), a full collection in each app measures its live heap (the pause is billed to ours). A warm-up import
- * (and COPY) of {@code --warmup} rows runs first, unmeasured, so that the JIT compiler's work after start is not billed to the first size (on 2
- * cores shared with PostgreSQL and the broker, the compilers were still busy a minute into the run: after a 20,000-row
- * warm-up they took a quarter of the CPU of the measured 100,000 rows).
- * Mail delivery runs behind the import and is reported on its own line.
+ * (and COPY) of {@code --warmup} rows runs first, unmeasured, so that the JIT compiler's work after start is not
+ * billed to the first size (on 2 cores shared with PostgreSQL and the broker, the compilers were still busy a minute
+ * into the run: after a 20,000-row warm-up they took a quarter of the CPU of the measured 100,000 rows). Mail
+ * delivery runs behind the import and is reported on its own line.
  */
 final class ImportBench {
 

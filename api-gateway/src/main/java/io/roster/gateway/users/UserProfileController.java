@@ -107,8 +107,8 @@ public class UserProfileController {
         access.user(caller, userId, Permission.view_activity);
         return new ActivityPage(Tx.run(dataSource, c -> {
             List<ActivityItem> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT at, action, actor_id, client, details FROM user_activity "
-                    + "WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT at, action, actor_id, client, details "
+                    + "FROM user_activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")) {
                 ps.setObject(1, userId);
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -120,7 +120,8 @@ class MailerIT {
                         + "FROM generate_series(1, 3) i");
             }
             Instant before = Instant.now().minus(Duration.ofDays(14));
-            assertEquals(3, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)), "at most the limit");
+            assertEquals(3, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)),
+                    "at most the limit");
             assertEquals(2, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)));
             assertEquals(0, (int) Tx.run(pool, c -> ProcessedMessages.deleteOlderThan(c, before, 3)));
             assertEquals(3, Sql.count(pool, "SELECT count(*) FROM processed_messages WHERE message_id LIKE 'new-%'"),
