@@ -46,12 +46,27 @@ public final class Gateway implements AutoCloseable {
                 .singletons(settings)
                 .start();
         try {
+            requireOwnConfiguration(context);
             EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
             LOG.info("API gateway listening on {}", server.getURI());
             return new Gateway(context, server);
         } catch (RuntimeException e) {
             context.close();
             throw e;
+        }
+    }
+
+    /**
+     * Fails the start when the gateway's {@code application.yml} was not read (a classpath without a YAML parser
+     * once served a gateway that accepted unknown fields and exposed every management endpoint): a gateway runs
+     * with its own configuration or not at all.
+     */
+    static void requireOwnConfiguration(ApplicationContext context) {
+        boolean strict = context.getProperty("micronaut.serde.deserialization.ignore-unknown", Boolean.class)
+                .map(ignore -> !ignore).orElse(false);
+        if (!strict || context.getProperty("endpoints.all.enabled", Boolean.class).orElse(true)) {
+            throw new IllegalStateException("the gateway's application.yml was not read (is snakeyaml on the "
+                    + "classpath?): refusing to serve without it");
         }
     }
 

@@ -56,6 +56,13 @@ class GatewayIT {
     }
 
     @Test
+    void servesItsOwnConfiguration() {
+        // the packaged launcher's end-to-end test (LocalRunIT) holds the shipped run to the same answers
+        assertEquals(io.roster.testsupport.ServedConfiguration.EXPECTED,
+                io.roster.testsupport.ServedConfiguration.probe(anonymous, admin, rootOrg.toString()));
+    }
+
+    @Test
     void loginIssuesATokenAndPublishesALoginEvent() {
         ApiClient.Response response = anonymous.post("/api/v1/auth/login",
                 Map.of("email", "  Root-Admin@Example.com ", "password", PASSWORD), Map.of());

@@ -32,23 +32,33 @@ public final class LocalRun implements AutoCloseable {
         this.env = env;
     }
 
-    /** Starts infrastructure and apps on {@code given} (the process environment, in production). */
+    /**
+     * Starts infrastructure and apps on {@code given} (the process environment, in production). A broker named by
+     * {@code ROSTER_KAFKA_BOOTSTRAP_SERVERS} or a database named by {@code ROSTER_DB_URL} is used as it is, and no
+     * embedded one is started in its place: the end-to-end tests run this very launcher against their shared
+     * infrastructure that way.
+     */
     public static LocalRun start(Map<String, String> given) {
         Settings settings = new Settings(given);
         Path dataDir = Path.of(settings.string("ROSTER_DATA_DIR", ".roster-data")).toAbsolutePath();
-        int kafkaPort = Ports.preferOrFree(settings.integer("ROSTER_KAFKA_PORT", 9092, 0, 65535));
-        int dbPort = Ports.preferOrFree(settings.integer("ROSTER_DB_PORT", 5433, 0, 65535));
-        KraftBroker broker = KraftBroker.start(dataDir.resolve("kafka"), kafkaPort, 6);
+        Map<String, String> env = new HashMap<>(given);
+        env.put("ROSTER_DATA_DIR", dataDir.toString());
+        KraftBroker broker = null;
         EmbeddedPostgresServer postgres = null;
         try {
-            postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dbPort, true);
-            postgres.ensureDatabase("roster");
-            Map<String, String> env = new HashMap<>(given);
-            env.put("ROSTER_DATA_DIR", dataDir.toString());
-            env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-            env.put("ROSTER_DB_URL", postgres.jdbcUrl("roster"));
-            env.put("ROSTER_DB_USER", postgres.user());
-            env.put("ROSTER_DB_PASSWORD", "");
+            if (!given.containsKey("ROSTER_KAFKA_BOOTSTRAP_SERVERS")) {
+                int kafkaPort = Ports.preferOrFree(settings.integer("ROSTER_KAFKA_PORT", 9092, 0, 65535));
+                broker = KraftBroker.start(dataDir.resolve("kafka"), kafkaPort, 6);
+                env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            }
+            if (!given.containsKey("ROSTER_DB_URL")) {
+                int dbPort = Ports.preferOrFree(settings.integer("ROSTER_DB_PORT", 5433, 0, 65535));
+                postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dbPort, true);
+                postgres.ensureDatabase("roster");
+                env.put("ROSTER_DB_URL", postgres.jdbcUrl("roster"));
+                env.put("ROSTER_DB_USER", postgres.user());
+                env.put("ROSTER_DB_PASSWORD", "");
+            }
             env.putIfAbsent("ROSTER_WORKERS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8081)));
             env.putIfAbsent("ROSTER_STREAMS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8082)));
             RosterSystem system = RosterSystem.start(env);
@@ -57,7 +67,9 @@ public final class LocalRun implements AutoCloseable {
             if (postgres != null) {
                 postgres.close();
             }
-            broker.close();
+            if (broker != null) {
+                broker.close();
+            }
             throw e;
         }
     }
@@ -73,8 +85,12 @@ public final class LocalRun implements AutoCloseable {
     @Override
     public void close() {
         system.close();
-        postgres.close();
-        broker.close();
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -94,8 +110,11 @@ public final class LocalRun implements AutoCloseable {
         System.out.println();
         System.out.println("Roster is up.");
         System.out.println("  API:        " + api + "/api/v1   (health: " + api + "/health)");
+        System.out.println("  Health:     workers :" + run.system().workers().healthPort() + "/health, streams :"
+                + run.system().streamsHealthPort() + "/health");
         System.out.println("  Kafka:      " + run.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"));
-        System.out.println("  PostgreSQL: " + run.env().get("ROSTER_DB_URL") + " (user postgres)");
+        System.out.println("  PostgreSQL: " + run.env().get("ROSTER_DB_URL") + " (user " + run.env().get("ROSTER_DB_USER")
+                + ")");
         System.out.println("  Data:       " + run.env().get("ROSTER_DATA_DIR"));
         System.out.println("  Log in:     curl -s -X POST " + api + "/api/v1/auth/login -H 'Content-Type: application/json' "
                 + "-d '{\"email\":\"" + admin + "\",\"password\":\"<password>\"}'");

@@ -63,6 +63,10 @@ public final class RosterSystem implements AutoCloseable {
         return gateway.uri();
     }
 
+    public int streamsHealthPort() {
+        return streams.healthPort();
+    }
+
     public Workers workers() {
         return workers;
     }

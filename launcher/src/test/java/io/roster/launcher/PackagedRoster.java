@@ -1,0 +1,177 @@
+package io.roster.launcher;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged local run as a user starts it: {@code java -jar launcher/target/roster-local.jar}, the jar and the
+ * {@code lib/} beside it that {@code mvn package} made, in a process of its own. End-to-end tests drive it over
+ * HTTP, so what they test is the classpath and the configuration that ships, not the test classpath.
+ *
+ * <p>Given a test's environment (its broker, database, topic prefix and schema), the launcher uses them instead of
+ * starting embedded ones. {@link #kill()} is a real crash: SIGKILL, no shutdown hook runs.
+ */
+public final class PackagedRoster implements AutoCloseable {
+
+    private static final Pattern API = Pattern.compile("API:\\s+http://localhost:(\\d+)/api/v1");
+    private static final Pattern HEALTH = Pattern.compile("Health:\\s+workers :(\\d+)/health, streams :(\\d+)/health");
+
+    private final Map<String, String> env;
+    private final Process process;
+    private final Path log;
+    private final int apiPort;
+    private final int workersHealthPort;
+    private final int streamsHealthPort;
+
+    private PackagedRoster(Map<String, String> env, Process process, Path log, int apiPort, int workersHealthPort,
+                           int streamsHealthPort) {
+        this.env = env;
+        this.process = process;
+        this.log = log;
+        this.apiPort = apiPort;
+        this.workersHealthPort = workersHealthPort;
+        this.streamsHealthPort = streamsHealthPort;
+    }
+
+    /** The jar the README's run command starts. */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("roster.launcher.jar", "target/roster-local.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar) || !Files.isDirectory(jar.resolveSibling("lib"))) {
+            throw new IllegalStateException(jar + " and its lib/ are missing: run the tests with `mvn verify`, "
+                    + "which packages the launcher before the end-to-end tests");
+        }
+        return jar;
+    }
+
+    /**
+     * Starts the packaged launcher on {@code env} (a test's environment; ports default to any free one) and waits
+     * until it says it is up.
+     */
+    public static PackagedRoster start(Map<String, String> env) {
+        Map<String, String> full = new HashMap<>(env);
+        full.putIfAbsent("ROSTER_HTTP_PORT", "0");
+        full.putIfAbsent("ROSTER_WORKERS_HEALTH_PORT", "0");
+        full.putIfAbsent("ROSTER_STREAMS_HEALTH_PORT", "0");
+        full.putIfAbsent("ROSTER_DATA_DIR", tempDir("roster-packaged-").toString());
+        full.putIfAbsent("ROSTER_STREAMS_STATE_DIR", tempDir("roster-packaged-streams-").toString());
+        Path log = Path.of("target", "packaged-runs", UUID.randomUUID() + ".log").toAbsolutePath();
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar().toString()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(full);
+            Process process = builder.start();
+            try {
+                Matcher[] up = new Matcher[2];
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the packaged launcher exited with " + process.exitValue()
+                                + ":\n" + read(log));
+                    }
+                    String out = read(log);
+                    up[0] = API.matcher(out);
+                    up[1] = HEALTH.matcher(out);
+                    return out.contains("Roster is up.") && up[0].find() && up[1].find();
+                });
+                return new PackagedRoster(Map.copyOf(full), process, log, Integer.parseInt(up[0].group(1)),
+                        Integer.parseInt(up[1].group(1)), Integer.parseInt(up[1].group(2)));
+            } catch (RuntimeException | Error e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI apiUri() {
+        return URI.create("http://127.0.0.1:" + apiPort);
+    }
+
+    public URI workersHealthUri() {
+        return URI.create("http://127.0.0.1:" + workersHealthPort);
+    }
+
+    public URI streamsHealthUri() {
+        return URI.create("http://127.0.0.1:" + streamsHealthPort);
+    }
+
+    /** The environment it was started on (ports and folders included). */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Everything the process printed so far. */
+    public String output() {
+        return read(log);
+    }
+
+    /** A crash: SIGKILL, without a shutdown hook. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** A clean stop (SIGTERM, the shutdown hook runs), then the same launcher on the same environment again. */
+    public PackagedRoster restart() {
+        close();
+        Map<String, String> again = new HashMap<>(env);
+        again.put("ROSTER_HTTP_PORT", Integer.toString(apiPort));
+        return start(again);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        waitFor();
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
