@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * commits its effects in PostgreSQL; only then is the offset committed (after each polled batch, and on
  * revocation). A crash between the two re-delivers the record, which the handler recognises as applied.
  *
- * <p>Unreadable records (bad JSON, unknown type) and records the handler declares fatal go to the dead-letter topic
- * and are committed past; any other failure is transient: the loop rewinds to the failed record and retries after
- * a growing back-off (at most 10 s), polling meanwhile so that it keeps its partitions.
+ * <p>Failures are told apart by {@link Failures}: unreadable records (bad JSON, unknown type) and records that fail
+ * in a way that will repeat (a NUL byte PostgreSQL refuses, a constraint, a bug) are reported to the handler
+ * ({@link Handler#failed}: a job records the chunk's rows as failed), sent to the dead-letter topic with the error,
+ * source topic, partition and offset, and committed past, so the partition's other records (other tenants' jobs)
+ * go on. Transient failures (a lost connection, a deadlock, the broker away) rewind to the failed record and retry
+ * after a growing back-off (at most 10 s), polling meanwhile so that the loop keeps its partitions.
  */
 public final class ConsumerLoop<T> implements Runnable {
 
@@ -37,6 +40,16 @@ public final class ConsumerLoop<T> implements Runnable {
     public interface Handler<T> {
         /** @return true when applied now, false when it had been applied before (a re-delivery) */
         boolean apply(T value);
+
+        /**
+         * Called when {@link #apply} failed in a way that will repeat, before the record is dead-lettered: record
+         * the failure where its requester sees it. A transient failure of this call retries the record; any other
+         * is logged and the record is dead-lettered all the same.
+         *
+         * @param reason what went wrong, without the data it was about ({@link Failures#describe})
+         */
+        default void failed(T value, String reason) {
+        }
     }
 
     /**
@@ -169,7 +182,7 @@ public final class ConsumerLoop<T> implements Runnable {
         if (read instanceof MalformedRecordException e) {
             LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
-            deadLetters.send(record, e);
+            deadLetters.send(record, "MalformedRecordException: " + e.getMessage());
             return true;
         }
         T value = type.cast(read);
@@ -181,16 +194,30 @@ public final class ConsumerLoop<T> implements Runnable {
                         record.offset());
             }
             return true;
-        } catch (FatalRecordException e) {
-            LOG.warn("Dead-lettering record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            deadLetters.send(record, e);
-            return true;
         } catch (RuntimeException e) {
-            healthy = false;
-            LOG.warn("Record {}-{}@{} failed, will retry in {} ms: {}", record.topic(), record.partition(),
-                    record.offset(), backoff.toMillis(), e.toString());
-            return false;
+            String reason = Failures.describe(e);
+            if (Failures.isTransient(e)) {
+                healthy = false;
+                LOG.warn("Record {}-{}@{} failed, will retry in {} ms: {}", record.topic(), record.partition(),
+                        record.offset(), backoff.toMillis(), reason);
+                return false;
+            }
+            LOG.warn("Record {}-{}@{} can never apply, reporting and dead-lettering it: {}", record.topic(),
+                    record.partition(), record.offset(), reason);
+            try {
+                handler.failed(value, reason);
+            } catch (RuntimeException f) {
+                if (Failures.isTransient(f)) {
+                    healthy = false;
+                    LOG.warn("Could not record the failure of {}-{}@{}, will retry in {} ms: {}", record.topic(),
+                            record.partition(), record.offset(), backoff.toMillis(), Failures.describe(f));
+                    return false;
+                }
+                LOG.warn("Could not record the failure of {}-{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), Failures.describe(f));
+            }
+            deadLetters.send(record, reason);
+            return true;
         }
     }
 
@@ -221,7 +248,7 @@ public final class ConsumerLoop<T> implements Runnable {
             }
         } catch (RuntimeException e) {
             healthy = false;
-            LOG.warn("Offsets stay uncommitted until what was applied is durable: {}", e.toString());
+            LOG.warn("Offsets stay uncommitted until what was applied is durable: {}", Failures.describe(e));
             return;
         }
         consumer.commitSync(Map.copyOf(pending));

@@ -25,13 +25,14 @@ public final class DeadLetters {
         this.consumer = consumer;
     }
 
-    public void send(ConsumerRecord<String, byte[]> record, Throwable error) {
+    /** @param error what went wrong, without personal data ({@link Failures#describe}) */
+    public void send(ConsumerRecord<String, byte[]> record, String error) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add("roster.dlq.topic", bytes(record.topic()));
         headers.add("roster.dlq.partition", bytes(Integer.toString(record.partition())));
         headers.add("roster.dlq.offset", bytes(Long.toString(record.offset())));
         headers.add("roster.dlq.consumer", bytes(consumer));
-        headers.add("roster.dlq.error", bytes(error.getClass().getSimpleName() + ": " + error.getMessage()));
+        headers.add("roster.dlq.error", bytes(error));
         try {
             producer.send(new ProducerRecord<>(topics.deadLetters(), null, record.key(), record.value(), headers)).get();
         } catch (InterruptedException e) {

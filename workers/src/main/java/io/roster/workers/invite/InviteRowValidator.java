@@ -1,6 +1,7 @@
 package io.roster.workers.invite;
 
 import io.roster.contracts.job.InviteRow;
+import io.roster.contracts.text.Text;
 import io.roster.contracts.user.Emails;
 import io.roster.contracts.user.Role;
 import io.roster.persistence.Jobs.RowError;
@@ -14,7 +15,9 @@ import java.util.regex.Pattern;
  *
  * <p>Rules: email required, at most 254 characters, one {@code @}, a dotted domain; first name required, first
  * and last name at most 100 characters; role one of Admin, Staff, User in any case (User when absent); location
- * at most 200 characters; at most 20 tags of 1 to 50 letters, digits, space, {@code _ - : .}.
+ * at most 200 characters; at most 20 tags of 1 to 50 letters, digits, space, {@code _ - : .}; no field may hold
+ * NUL, a control character, a line break or a bidirectional override ({@code invalid_characters}, see
+ * {@link Text}).
  */
 public final class InviteRowValidator {
 
@@ -44,6 +47,20 @@ public final class InviteRowValidator {
 
     public Result validate(InviteRow row) {
         List<RowError> errors = new ArrayList<>();
+        unprintable(row.rowNo(), "email", row.email(), errors);
+        unprintable(row.rowNo(), "firstName", row.firstName(), errors);
+        unprintable(row.rowNo(), "lastName", row.lastName(), errors);
+        unprintable(row.rowNo(), "role", row.role(), errors);
+        unprintable(row.rowNo(), "location", row.location(), errors);
+        for (String tag : row.tags()) {
+            if (unprintable(row.rowNo(), "tags", tag, errors)) {
+                break;
+            }
+        }
+        if (!errors.isEmpty()) {
+            // nothing of such a row is read further: its values are not even quoted back
+            return new Result(null, errors);
+        }
         String email = Emails.normalize(row.email());
         if (email == null) {
             errors.add(new RowError(row.rowNo(), "email", "required", "email is required"));
@@ -107,6 +124,16 @@ public final class InviteRowValidator {
     }
 
     private static String abbreviate(String value) {
-        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+        return Text.quote(value);
+    }
+
+    /** Adds an {@code invalid_characters} error when {@code value} holds NUL or a control character. */
+    private static boolean unprintable(int rowNo, String field, String value, List<RowError> errors) {
+        if (Text.isSingleLine(value)) {
+            return false;
+        }
+        errors.add(new RowError(rowNo, field, "invalid_characters",
+                field + " holds a NUL, a control character, a line break or a bidirectional override"));
+        return true;
     }
 }

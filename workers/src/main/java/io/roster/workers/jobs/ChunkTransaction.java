@@ -1,6 +1,9 @@
 package io.roster.workers.jobs;
 
+import io.roster.contracts.job.InviteChunk;
+import io.roster.contracts.job.InviteRow;
 import io.roster.contracts.job.JobCommand;
+import io.roster.contracts.job.UsersChunk;
 import io.roster.persistence.Jobs;
 import io.roster.persistence.Jobs.RowError;
 import io.roster.persistence.Tx;
@@ -31,6 +34,39 @@ public final class ChunkTransaction {
     }
 
     private ChunkTransaction() {
+    }
+
+    /**
+     * Records a chunk whose body failed in a way that will repeat (see {@code Failures}): claims it, counts every
+     * row failed with a {@code chunk_failed} row error (an export, a job of one row, has the reason alone) and sets
+     * the job's failure reason; the job goes on with its other chunks. A chunk claimed before changes nothing.
+     */
+    public static void fail(DataSource dataSource, JobCommand chunk, String reason) {
+        String message = "chunk " + (chunk.chunkNo() + 1) + " could not be applied and none of its rows was: "
+                + reason;
+        Tx.run(dataSource, connection -> {
+            if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size())) {
+                return false;
+            }
+            if (chunk.jobTotal() != null) {
+                Jobs.setCounts(connection, chunk.jobId(), Math.max(chunk.jobTotal(), 0), chunk.chunkCount());
+            }
+            Jobs.addErrors(connection, chunk.jobId(), rowNumbers(chunk).stream()
+                    .map(rowNo -> new RowError(rowNo, null, "chunk_failed", message)).toList());
+            Jobs.failChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size(), message);
+            return true;
+        });
+    }
+
+    /** The row numbers a chunk's row errors name: as sent for an invite, positions in the selection for users. */
+    private static List<Integer> rowNumbers(JobCommand chunk) {
+        if (chunk instanceof InviteChunk invite) {
+            return invite.rows().stream().map(InviteRow::rowNo).toList();
+        }
+        if (chunk instanceof UsersChunk users) {
+            return java.util.stream.IntStream.range(0, users.size()).mapToObj(i -> users.firstRowNo() + i).toList();
+        }
+        return List.of();
     }
 
     /** @return true when the chunk was applied (or skipped for a cancel) now, false when it had been before */

@@ -6,19 +6,28 @@ import io.roster.contracts.job.UsersChunk;
 import io.roster.contracts.job.JobCommand;
 import io.roster.workers.consume.ConsumerLoop;
 import io.roster.workers.consume.FatalRecordException;
+import javax.sql.DataSource;
 
-/** Hands each job chunk to the handler of its kind. */
+/** Hands each job chunk to the handler of its kind; records a chunk that can never apply as failed. */
 public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
 
     private final JobHandler<InviteChunk> invites;
     private final JobHandler<UsersChunk> users;
     private final JobHandler<ExportCommand> exports;
+    private final DataSource dataSource;
 
-    public JobDispatcher(JobHandler<InviteChunk> invites, JobHandler<UsersChunk> users,
+    public JobDispatcher(DataSource dataSource, JobHandler<InviteChunk> invites, JobHandler<UsersChunk> users,
                          JobHandler<ExportCommand> exports) {
         this.invites = invites;
         this.users = users;
         this.exports = exports;
+        this.dataSource = dataSource;
+    }
+
+    /** A chunk that will never apply fails its rows and gives its job a failure reason; the job goes on. */
+    @Override
+    public void failed(JobCommand command, String reason) {
+        ChunkTransaction.fail(dataSource, command, reason);
     }
 
     @Override

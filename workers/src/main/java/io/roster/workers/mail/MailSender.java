@@ -13,6 +13,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +115,14 @@ public interface MailSender {
                 } catch (MessagingException e) {
                     disconnect();
                     if (attempt == 2) {
-                        throw new IllegalStateException("SMTP delivery to " + mail.to() + " failed: " + e.getMessage(), e);
+                        if (e instanceof jakarta.mail.SendFailedException refused
+                                && refused.getInvalidAddresses() != null && refused.getInvalidAddresses().length > 0) {
+                            // the server refuses the address itself: it will refuse it again
+                            throw new IllegalArgumentException("mail " + mail.id() + ": the recipient was refused", e);
+                        }
+                        // a server down, busy or answering 4xx: worth a retry after a back-off
+                        throw new java.io.UncheckedIOException(new java.io.IOException(
+                                "SMTP delivery of mail " + mail.id() + " failed: " + e.getMessage(), e));
                     }
                 }
             }
@@ -130,9 +140,15 @@ public interface MailSender {
         }
     }
 
-    /** The local run's mailbox: a folder of .eml files, and the mail's first link in the log. */
+    /**
+     * The local run's mailbox: a folder of .eml files that only the user running Roster may read (the folder
+     * {@code rwx------}, each file {@code rw-------}: an invitation holds a live token). The log names the file, never
+     * the recipient, the link or its token.
+     */
     final class Mailbox implements MailSender {
         private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
+        private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+        private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
         private final Session session;
         private final String from;
         private final Path dir;
@@ -145,9 +161,14 @@ public interface MailSender {
 
         @Override
         public void send(MailMessage mail) {
+            Path file = dir.resolve(mail.id() + ".eml");
             try {
                 Files.createDirectories(dir);
-                try (OutputStream out = Files.newOutputStream(dir.resolve(mail.id() + ".eml"))) {
+                restrict(dir, DIR);
+                Files.deleteIfExists(file);
+                Files.createFile(file);
+                restrict(file, FILE);
+                try (OutputStream out = Files.newOutputStream(file)) {
                     message(session, from, mail).writeTo(out);
                 }
             } catch (IOException e) {
@@ -155,8 +176,13 @@ public interface MailSender {
             } catch (MessagingException e) {
                 throw new IllegalStateException(e);
             }
-            String link = mail.text().lines().filter(l -> l.startsWith("http")).findFirst().orElse("");
-            LOG.info("Mail to {} ({}) written to {}: {} {}", mail.to(), mail.kind(), dir, mail.subject(), link);
+            LOG.info("Mail {} ({}) written to {}", mail.id(), mail.kind(), file);
+        }
+
+        private static void restrict(Path path, Set<PosixFilePermission> permissions) throws IOException {
+            if (Files.getFileStore(path).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(path, permissions);
+            }
         }
     }
 }

@@ -75,7 +75,7 @@ public final class OutboxRelay implements Runnable {
             } catch (SQLException | RuntimeException e) {
                 active = false;
                 if (running) {
-                    LOG.warn("Outbox relay failed, restarting in 1 s: {}", e.toString());
+                    LOG.warn("Outbox relay failed, restarting in 1 s: {}", io.roster.workers.consume.Failures.describe(e));
                     pause(Duration.ofSeconds(1));
                 }
             }
