@@ -2,6 +2,7 @@ package io.roster.launcher;
 
 import static org.awaitility.Awaitility.await;
 
+import io.roster.testsupport.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -97,6 +98,19 @@ public final class PackagedRoster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An admin logged in: an anonymous client, the admin's client, their organization and user ids. */
+    public record Admin(ApiClient anonymous, ApiClient client, String orgId, String userId) {
+    }
+
+    /** Logs in as {@code email} (an admin of this run). */
+    public Admin login(String email, String password) {
+        ApiClient anonymous = new ApiClient(apiUri());
+        com.fasterxml.jackson.databind.JsonNode login = anonymous.post("/api/v1/auth/login",
+                Map.of("email", email, "password", password), Map.of()).json();
+        return new Admin(anonymous, anonymous.withToken(login.get("token").asText()),
+                login.at("/user/orgId").asText(), login.at("/user/id").asText());
     }
 
     public URI apiUri() {

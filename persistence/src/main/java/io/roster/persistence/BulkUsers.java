@@ -150,12 +150,17 @@ public final class BulkUsers {
 
     /**
      * Adds {@code tag} to each user (or removes it). A user who already has it (or, removing, has not) is counted
-     * as succeeded and changes nothing: no event, no activity.
+     * as succeeded and changes nothing: no event, no activity. A user carries only tags their own organization
+     * defines: adding a tag to a user of a sub-organization that does not define it is a row error
+     * ({@code tag_not_defined}), so that deleting a tag finds every user who carries it in its organization.
      */
     public static Result tag(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo, String tag,
                              boolean remove, Actor actor) throws SQLException {
         List<RowError> errors = new ArrayList<>();
         Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, false, errors);
+        if (!remove) {
+            refuseUndefinedTag(connection, found, tag, errors);
+        }
         List<Users.Change> changes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET tags = "
                 + (remove ? "array_remove(tags, ?)" : "array_append(tags, ?)") + ", updated_at = clock_timestamp() "
@@ -364,6 +369,35 @@ public final class BulkUsers {
         return inOrder;
     }
 
+    /** Takes out of {@code found} the users whose organization does not define {@code tag}. */
+    private static void refuseUndefinedTag(Connection connection, Map<UUID, Found> found, String tag,
+                                           List<RowError> errors) throws SQLException {
+        Set<UUID> orgs = new HashSet<>();
+        found.values().forEach(user -> orgs.add(user.orgId()));
+        if (orgs.isEmpty()) {
+            return;
+        }
+        Set<UUID> defining = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT org_id FROM org_tags WHERE org_id = ANY (?) AND name = ?")) {
+            ps.setArray(1, connection.createArrayOf("uuid", orgs.toArray()));
+            ps.setString(2, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    defining.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        found.values().removeIf(user -> {
+            if (defining.contains(user.orgId())) {
+                return false;
+            }
+            errors.add(new RowError(user.rowNo(), "userIds", "tag_not_defined", "the organization of user "
+                    + user.id() + " does not define the tag; create it there first"));
+            return true;
+        });
+    }
+
     private static void refuseSelf(Map<UUID, Found> found, Actor actor, List<RowError> errors, String code,
                                    String message) {
         Found self = found.remove(actor.userId());
@@ -373,10 +407,9 @@ public final class BulkUsers {
     }
 
     /**
-     * Leaves every organization at least one admin: under a lock of the organizations concerned (so that chunks
-     * applying at once on other workers decide one after the other, each seeing the other's commit), an
-     * organization with no admin outside {@code found} keeps the last of its admins there (in row order), who is
-     * taken out of {@code found} and reported as {@code last_admin}. Call with the admins in {@code found} locked.
+     * Leaves every organization at least one admin ({@link LastAdmins}): an organization with no admin outside
+     * {@code found} keeps the last of its admins there (in row order), who is taken out of {@code found} and
+     * reported as {@code last_admin}. Call with the admins in {@code found} locked.
      */
     private static void keepLastAdmins(Connection connection, Map<UUID, Found> found, List<RowError> errors,
                                        String field, String verb) throws SQLException {
@@ -389,26 +422,9 @@ public final class BulkUsers {
         if (adminsByOrg.isEmpty()) {
             return;
         }
-        UUID[] orgs = adminsByOrg.keySet().toArray(UUID[]::new);
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id FROM organizations WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
-            ps.setArray(1, connection.createArrayOf("uuid", orgs));
-            ps.executeQuery().close();
-        }
-        List<UUID> lastOnes = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM users "
-                + "WHERE org_id = ? AND role = 'Admin' AND id <> ALL (?))")) {
-            for (Map.Entry<UUID, List<Found>> org : adminsByOrg.entrySet()) {
-                ps.setObject(1, org.getKey());
-                ps.setArray(2, connection.createArrayOf("uuid", org.getValue().stream().map(Found::id).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        lastOnes.add(org.getKey());
-                    }
-                }
-            }
-        }
+        Map<UUID, List<UUID>> leavingIds = new java.util.TreeMap<>();
+        adminsByOrg.forEach((org, admins) -> leavingIds.put(org, admins.stream().map(Found::id).toList()));
+        Set<UUID> lastOnes = LastAdmins.orgsLeftWithout(connection, leavingIds);
         for (UUID org : lastOnes) {
             List<Found> leaving = adminsByOrg.get(org);
             Found last = leaving.get(leaving.size() - 1);

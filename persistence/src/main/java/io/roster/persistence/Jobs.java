@@ -146,16 +146,22 @@ public final class Jobs {
         }
     }
 
-    /** The organization's jobs, newest first, after the job {@code afterId} (keyset), at most {@code limit}. */
+    /**
+     * The organization's jobs, newest first, after the job {@code afterId} (keyset), at most {@code limit}. A cursor
+     * that is not a job of this organization (another tenant's job id, or no job at all) gives an empty page: the
+     * answer tells nothing about other tenants' jobs.
+     */
     public static List<Job> list(Connection connection, UUID orgId, UUID afterId, int limit) throws SQLException {
         List<Job> jobs = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE org_id = ? "
-                + (afterId == null ? "" : "AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ?) ")
+                + (afterId == null ? "" : "AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ? "
+                + "AND org_id = ?) ")
                 + "ORDER BY created_at DESC, id DESC LIMIT ?")) {
             int i = 1;
             ps.setObject(i++, orgId);
             if (afterId != null) {
                 ps.setObject(i++, afterId);
+                ps.setObject(i++, orgId);
             }
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
@@ -182,6 +188,21 @@ public final class Jobs {
             ps.executeUpdate();
         }
         addToJob(connection, jobId, succeeded + failed, succeeded, failed, 0);
+    }
+
+    /**
+     * Records a claimed chunk that can never be applied: all its rows failed, none applied, and the job's failure
+     * reason says why (the first such reason is kept). Call in the transaction that claimed the chunk.
+     */
+    public static void failChunk(Connection connection, UUID jobId, int chunkNo, int rows, String reason)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE jobs SET failure_reason = coalesce(failure_reason, ?) WHERE id = ?")) {
+            ps.setString(1, reason);
+            ps.setObject(2, jobId);
+            ps.executeUpdate();
+        }
+        completeChunk(connection, jobId, chunkNo, 0, rows);
     }
 
     /** Adds one chunk's counts to its job, finishing the job with its last chunk. */

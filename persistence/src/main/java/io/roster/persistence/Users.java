@@ -165,14 +165,12 @@ public final class Users {
         }
     }
 
-    /** How many admins {@code orgId} has. */
-    public static int admins(Connection connection, UUID orgId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT count(*) FROM users WHERE org_id = ? AND role = 'Admin'")) {
-            ps.setObject(1, orgId);
+    /** The user's role now, or null when there is no such user. */
+    public static Role roleOf(Connection connection, UUID userId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT role FROM users WHERE id = ?")) {
+            ps.setObject(1, userId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                return rs.next() ? Role.valueOf(rs.getString(1)) : null;
             }
         }
     }

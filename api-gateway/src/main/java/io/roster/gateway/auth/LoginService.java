@@ -56,7 +56,7 @@ public class LoginService {
 
     public AuthController.LoginResponse login(String email, String password, String client) {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
-        refuseWhileLockedOut(normalized);
+        reserveAttempt(normalized);
         Account account = Tx.run(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, email, first_name, last_name, role, "
                     + "password_hash FROM users WHERE email = ?")) {
@@ -73,12 +73,7 @@ public class LoginService {
         });
         boolean matches = hasher.matches(password, account == null ? null : account.passwordHash());
         if (!matches || account == null) {
-            Tx.run(dataSource, c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO login_failures (email) VALUES (?)")) {
-                    ps.setString(1, normalized);
-                    return ps.executeUpdate();
-                }
-            });
+            // the attempt reserved above stays counted as a failure
             throw ProblemException.unauthorized("The email or the password is wrong.");
         }
         Tx.run(dataSource, c -> {
@@ -99,12 +94,20 @@ public class LoginService {
     }
 
     /**
-     * Past {@code ROSTER_LOGIN_FAILURES} failures in the window, an account (existing or not, so that this reveals
-     * nothing) must wait until the oldest of them leaves the window: 429 with Retry-After.
+     * Counts this attempt as a failure before the password is checked, and refuses it when the account (existing
+     * or not, so that this reveals nothing) has {@code ROSTER_LOGIN_FAILURES} failures in the window already: 429
+     * with Retry-After until the oldest of them leaves the window. Check and record are one step, under a lock of
+     * the email (a transaction-scoped advisory lock), so that concurrent wrong passwords are never all evaluated:
+     * at most the limit of them reach the hash comparison. A successful login then clears the account's failures.
      */
-    private void refuseWhileLockedOut(String email) {
+    private void reserveAttempt(String email) {
         Instant since = clock.instant().minus(config.loginFailureWindow());
         Instant oldest = Tx.run(dataSource, c -> {
+            try (PreparedStatement lock = c.prepareStatement(
+                    "SELECT pg_advisory_xact_lock(hashtext('roster-login:' || ?))")) {
+                lock.setString(1, email);
+                lock.execute();
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT min(failed_at), count(*) FROM ("
                     + "SELECT failed_at FROM login_failures WHERE email = ? AND failed_at > ? "
                     + "ORDER BY failed_at DESC LIMIT ?) recent")) {
@@ -113,9 +116,16 @@ public class LoginService {
                 ps.setInt(3, config.loginFailures());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getInt(2) >= config.loginFailures() ? rs.getTimestamp(1).toInstant() : null;
+                    if (rs.getInt(2) >= config.loginFailures()) {
+                        return rs.getTimestamp(1).toInstant();
+                    }
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO login_failures (email) VALUES (?)")) {
+                ps.setString(1, email);
+                ps.executeUpdate();
+            }
+            return null;
         });
         if (oldest != null) {
             Duration wait = Duration.between(clock.instant(), oldest.plus(config.loginFailureWindow()));

@@ -99,6 +99,10 @@ public class BulkService {
             if (role == null) {
                 throw ProblemException.invalid("role", "'" + request.role() + "' is not one of Admin, Staff, User");
             }
+            if (!Role.mayGrant(caller.role(), role)) {
+                throw ProblemException.forbiddenField("role-not-allowed", "role", "you cannot give a role above "
+                        + "your own (" + caller.role() + ")");
+            }
         }
         if (request.destinationAdminEmail() == null || request.destinationAdminEmail().isBlank()) {
             throw ProblemException.invalid("destinationAdminEmail", "is required: the email of an Admin of the "
@@ -138,6 +142,9 @@ public class BulkService {
             throw ProblemException.invalid("columns", "must name at least one column");
         }
         for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i) == null) {
+                throw ProblemException.invalid("columns[" + i + "]", "must be a column name");
+            }
             if (!ExportCommand.COLUMNS.contains(columns.get(i))) {
                 throw ProblemException.invalid("columns[" + i + "]", "'" + columns.get(i) + "' is not one of "
                         + String.join(", ", ExportCommand.COLUMNS));

@@ -47,6 +47,12 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", "Not allowed", detail, List.of(), null);
     }
 
+    /** 403 about one field: the caller may not ask for this value (a role above their own, say). */
+    public static ProblemException forbiddenField(String slug, String field, String reason) {
+        return new ProblemException(HttpStatus.FORBIDDEN, slug, "Not allowed", reason,
+                List.of(new Problem.FieldError(field, reason)), null);
+    }
+
     public static ProblemException tooLarge(String field, String reason) {
         return new ProblemException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "too-large", "The request is too large",
                 reason, List.of(new Problem.FieldError(field, reason)), null);

@@ -9,9 +9,11 @@ import io.roster.gateway.auth.PasswordHasher;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.LastAdmins;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -56,7 +58,7 @@ public class UserActions {
                         + "location)");
             }
         }
-        Access.UserRef ref = access.user(caller, userId, Permission.edit);
+        access.user(caller, userId, Permission.edit);
         String firstName = text(patch, "firstName", 100, false);
         String lastName = text(patch, "lastName", 100, true);
         String location = text(patch, "location", 200, true);
@@ -67,11 +69,16 @@ public class UserActions {
                 throw ProblemException.invalid("role", "must be one of Admin, Staff, User");
             }
             access.requireAdmin(caller);
+            if (!Role.mayGrant(caller.role(), role)) {
+                throw ProblemException.forbiddenField("role-not-allowed", "role", "you cannot give a role above "
+                        + "your own (" + caller.role() + ")");
+            }
         }
         Role newRole = role;
         return Tx.run(dataSource, c -> {
             UserSnapshot before = Users.find(c, userId);
-            if (before.role() == Role.Admin && newRole != null && newRole != Role.Admin && Users.admins(c, ref.orgId()) <= 1) {
+            if (before.role() == Role.Admin && newRole != null && newRole != Role.Admin
+                    && !LastAdmins.orgsLeftWithout(c, Map.of(before.orgId(), List.of(userId))).isEmpty()) {
                 throw ProblemException.unprocessable("last-admin", "role",
                         "this is the organization's last admin; make another user Admin first");
             }
@@ -91,6 +98,7 @@ public class UserActions {
     /** Sets the user's password and ends all their sessions at once. */
     public void changePassword(Caller caller, UUID userId, String password) {
         access.user(caller, userId, Permission.change_password);
+        io.roster.gateway.auth.PasswordPolicy.require(password);
         String hash = hasher.hash(password);
         endSessions(caller, userId, hash, "password-changed");
     }
@@ -123,6 +131,10 @@ public class UserActions {
         }
         if (!(value instanceof String s)) {
             throw ProblemException.invalid(field, "must be a string");
+        }
+        if (!io.roster.contracts.text.Text.isSingleLine(s)) {
+            throw ProblemException.invalid(field, "holds a NUL, a control character, a line break or a "
+                    + "bidirectional override");
         }
         String stripped = s.strip();
         if (!nullable && stripped.isEmpty()) {

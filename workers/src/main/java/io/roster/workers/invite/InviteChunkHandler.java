@@ -2,6 +2,7 @@ package io.roster.workers.invite;
 
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.InviteRow;
+import io.roster.contracts.user.Role;
 import io.roster.persistence.BulkUsers;
 import io.roster.persistence.Invitations;
 import io.roster.persistence.Jobs.RowError;
@@ -33,7 +34,8 @@ import javax.sql.DataSource;
  * snapshot and its invitation mail (a single-use link to create a password).
  * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
  * {@code already_in_organization} (an account in this organization already), {@code exists_in_other_organization}
- * (an account elsewhere, which must be transferred instead).
+ * (an account elsewhere, which must be transferred instead), {@code role_not_allowed} (a role above the role the
+ * requester holds when the chunk applies: {@link Role#mayGrant}).
  *
  * <p>With upsert, an email that has an account in the job's organization (not one of its sub-organizations) updates
  * that account ({@link BulkUsers#updateFromImport}): the row's names, its role if it names one, its location if it
@@ -64,6 +66,8 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 .orElseThrow(() -> new FatalRecordException("organization " + chunk.orgId() + " does not exist", null));
         List<RowError> errors = new ArrayList<>();
         Map<String, InviteRowValidator.ValidRow> byEmail = new LinkedHashMap<>();
+        // the requester's role as it is now: a demotion since the upload takes effect on the rows not yet applied
+        Role granter = Users.roleOf(connection, chunk.requestedBy());
         for (InviteRow row : chunk.rows()) {
             InviteRowValidator.Result result = validator.validate(row);
             if (!result.ok()) {
@@ -71,6 +75,11 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 continue;
             }
             InviteRowValidator.ValidRow valid = result.row();
+            if (!Role.mayGrant(granter, valid.role())) {
+                errors.add(new RowError(row.rowNo(), "role", "role_not_allowed", "the role " + valid.role()
+                        + " is above the role of the user who submitted the job"));
+                continue;
+            }
             if (row.duplicateOf() != null) {
                 errors.add(duplicate(row.rowNo(), valid.email(), row.duplicateOf()));
                 continue;
