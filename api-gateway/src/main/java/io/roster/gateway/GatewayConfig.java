@@ -30,6 +30,12 @@ public record GatewayConfig(String host, int port, int chunkSize, int bulkChunkS
             throw new Settings.InvalidSettingException("ROSTER_ADMIN_PASSWORD", "(hidden)",
                     "must be at least 12 characters");
         }
+        Duration window = settings.duration("ROSTER_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15));
+        if (window.compareTo(io.roster.persistence.Sweeps.LOGIN_FAILURE_RETENTION) > 0 || window.isNegative()
+                || window.isZero()) {
+            throw new Settings.InvalidSettingException("ROSTER_LOGIN_FAILURE_WINDOW", window.toString(),
+                    "must be longer than zero and at most a day (failed logins are kept a day)");
+        }
         return new GatewayConfig(
                 settings.string("ROSTER_HTTP_HOST", "0.0.0.0"),
                 settings.integer("ROSTER_HTTP_PORT", 8080, 0, 65535),

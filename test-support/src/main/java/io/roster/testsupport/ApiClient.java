@@ -67,6 +67,16 @@ public final class ApiClient {
         return send(builder(path, Map.of()).GET());
     }
 
+    /** A GET with the headers given as name, value, name, value... (a name may repeat), and no bearer token. */
+    public Response getWithHeaders(String path, java.util.List<String> namesAndValues) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("User-Agent", "roster-tests");
+        for (int i = 0; i + 1 < namesAndValues.size(); i += 2) {
+            builder.header(namesAndValues.get(i), namesAndValues.get(i + 1));
+        }
+        return send(builder.GET());
+    }
+
     public Response post(String path, Object body, Map<String, String> headers) {
         return postRaw(path, "application/json", json(body), headers);
     }

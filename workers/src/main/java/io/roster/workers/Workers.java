@@ -65,7 +65,7 @@ public final class Workers implements AutoCloseable {
             TopicProvisioner.ensureTopics(config.kafka());
             producer = new KafkaProducer<>(config.kafka().producer(instance));
             DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
-            JobDispatcher jobs = new JobDispatcher(new InviteChunkHandler(pool, Clock.systemUTC(),
+            JobDispatcher jobs = new JobDispatcher(pool, new InviteChunkHandler(pool, Clock.systemUTC(),
                     config.invitationTtl(), config.publicUrl()), new UsersChunkHandler(pool, Clock.systemUTC()),
                     new ExportHandler(pool, Clock.systemUTC(), config.exportTtl()));
             for (int i = 0; i < config.threads(); i++) {
@@ -110,8 +110,9 @@ public final class Workers implements AutoCloseable {
     }
 
     /**
-     * Fails the jobs whose upload was cut off before every chunk was queued; deletes expired job results and the
-     * ids of mails sent longer ago than {@code ROSTER_PROCESSED_TTL} (a bounded number a round).
+     * Fails the jobs whose upload was cut off before every chunk was queued; deletes expired job results, the ids
+     * of mails sent longer ago than {@code ROSTER_PROCESSED_TTL}, expired sessions and login failures older than a
+     * day (a bounded number of each a round).
      */
     private void sweep(WorkersConfig config) {
         try {
@@ -129,8 +130,15 @@ public final class Workers implements AutoCloseable {
             if (forgotten > 0) {
                 LOG.info("Forgot {} ids of messages processed more than {} ago", forgotten, config.processedTtl());
             }
+            java.time.Instant now = java.time.Instant.now();
+            int sessions = Tx.run(pool, c -> io.roster.persistence.Sweeps.expiredSessions(c, now, SWEEP_LIMIT));
+            int failures = Tx.run(pool, c -> io.roster.persistence.Sweeps.oldLoginFailures(c, now, SWEEP_LIMIT));
+            if (sessions + failures > 0) {
+                LOG.info("Deleted {} expired sessions and {} old login failures", sessions, failures);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Could not sweep (cut-off uploads, expired results, old message ids): {}", e.toString());
+            LOG.warn("Could not sweep (cut-off uploads, expired results, old message ids, sessions, login failures): {}",
+                    io.roster.workers.consume.Failures.describe(e));
         }
     }
 

@@ -62,6 +62,7 @@ public class InvitationController {
 
     @Post("/invitations/accept")
     public HttpResponse<Void> accept(@Body @Valid Acceptance request) {
+        io.roster.gateway.auth.PasswordPolicy.require(request.password());
         String hash = hasher.hash(request.password());
         Invitations.Outcome outcome = Tx.run(dataSource, c -> Invitations.accept(c, request.token().strip(), hash,
                 clock.instant()));

@@ -75,6 +75,10 @@ public class OrgController {
     @Post("/sub-orgs")
     public HttpResponse<OrgView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                         @Body @Valid NewOrg request) {
+        if (!io.roster.contracts.text.Text.isSingleLine(request.name())) {
+            throw ProblemException.invalid("name", "holds a NUL, a control character, a line break or a "
+                    + "bidirectional override");
+        }
         Organizations.Org parent = access.adminOf(caller, orgId);
         if (parent.depth() >= Organizations.MAX_DEPTH) {
             throw ProblemException.unprocessable("too-deep", "orgId", "organizations nest at most "

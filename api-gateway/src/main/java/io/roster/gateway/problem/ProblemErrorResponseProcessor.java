@@ -63,15 +63,46 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
     private static final java.util.regex.Pattern UNKNOWN = java.util.regex.Pattern.compile(
             "Unknown property \\[([^\\]]+)\\]");
 
+    private static final java.util.regex.Pattern PROPERTY = java.util.regex.Pattern.compile(
+            "property \\[(?:[^\\]]* )?([A-Za-z0-9_]+)\\]");
+    private static final java.util.regex.Pattern ARGUMENT = java.util.regex.Pattern.compile(
+            "argument \\[(?:[^\\]]* )?([A-Za-z0-9_]+)\\]");
+
     private static Problem.FieldError fieldError(io.micronaut.http.server.exceptions.response.Error error) {
-        java.util.regex.Matcher unknown = UNKNOWN.matcher(error.getMessage());
+        String message = error.getMessage() == null ? "" : error.getMessage();
+        java.util.regex.Matcher unknown = UNKNOWN.matcher(message);
         if (unknown.find()) {
             return new Problem.FieldError(unknown.group(1), "is not a known field");
+        }
+        int refused = message.indexOf(io.roster.gateway.input.StrictJson.REFUSED);
+        if (refused >= 0) {
+            String what = message.substring(refused + io.roster.gateway.input.StrictJson.REFUSED.length());
+            int colon = what.indexOf(": ");
+            return new Problem.FieldError(colon < 0 ? innermost(PROPERTY, message) : what.substring(0, colon),
+                    colon < 0 ? what : what.substring(colon + 2));
+        }
+        java.util.regex.Matcher argument = ARGUMENT.matcher(message);
+        if (argument.find() && !message.contains("property [")) {
+            // a path variable or query parameter that does not convert (a bad UUID, limit=abc)
+            return new Problem.FieldError(argument.group(1), "is not a valid value of its type");
+        }
+        if (message.contains("property [")) {
+            return new Problem.FieldError(innermost(PROPERTY, message), "is not a valid value of its type");
         }
         if (error.getPath().isPresent() && !error.getPath().get().startsWith("/")) {
             return new Problem.FieldError(field(error.getPath().get()), error.getMessage());
         }
         return new Problem.FieldError(null, "the body is not valid JSON of the expected shape");
+    }
+
+    /** The last (innermost) name {@code pattern} finds in {@code message}. */
+    private static String innermost(java.util.regex.Pattern pattern, String message) {
+        java.util.regex.Matcher matcher = pattern.matcher(message);
+        String name = null;
+        while (matcher.find()) {
+            name = matcher.group(1);
+        }
+        return name;
     }
 
     /** "submit.request.users[0].email" becomes "users[0].email": the path the client sent. */

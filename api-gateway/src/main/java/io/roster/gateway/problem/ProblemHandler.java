@@ -24,6 +24,9 @@ public class ProblemHandler implements ExceptionHandler<ProblemException, HttpRe
         if (exception.retryAfter() != null) {
             response.header("Retry-After", Long.toString(Math.max(1, exception.retryAfter().toSeconds())));
         }
+        if (exception.status().getCode() == 401) {
+            response.header("WWW-Authenticate", "Bearer");
+        }
         if (exception.problem().errors().stream().anyMatch(e -> "body".equals(e.field()))) {
             // the rest of a refused streamed body will not be read: close rather than leave the client sending
             response.header("Connection", "close");

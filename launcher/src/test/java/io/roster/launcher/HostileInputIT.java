@@ -1,0 +1,191 @@
+package io.roster.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.Sql;
+import io.roster.testsupport.TestEnv;
+import io.roster.persistence.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input against the packaged launcher: NUL bytes, control characters, booleans that are not booleans,
+ * numbers that are not numbers, null elements. Each is a 400 problem naming the field, never a 500, and changes
+ * nothing; in an import, a row with control characters is a row error while the good rows apply. Secrets stay out
+ * of the log and the mailbox is its owner's alone.
+ */
+class HostileInputIT {
+
+    static final String ADMIN = "hostile-admin@example.com";
+    static final String PASSWORD = "hostile admin password";
+
+    static TestEnv test;
+    static PackagedRoster roster;
+    static ApiClient anonymous;
+    static ApiClient admin;
+    static String org;
+    static String self;
+
+    @BeforeAll
+    static void start() {
+        test = TestEnv.create("hostile");
+        roster = PackagedRoster.start(test.env(Map.of("ROSTER_ADMIN_EMAIL", ADMIN, "ROSTER_ADMIN_PASSWORD",
+                PASSWORD)));
+        PackagedRoster.Admin first = roster.login(ADMIN, PASSWORD);
+        anonymous = first.anonymous();
+        admin = first.client();
+        org = first.orgId();
+        self = first.userId();
+    }
+
+    @AfterAll
+    static void stop() {
+        roster.close();
+    }
+
+    @Test
+    void hostileValuesAreRefusedNamingTheFieldAndChangeNothing() {
+        String user = UUID.randomUUID().toString();
+        String orgs = "/api/v1/orgs/" + org;
+        Object[][] cases = {
+            {"POST", orgs + "/jobs/tag", "{\"userIds\":[\"" + user + "\"],\"tag\":\"x\",\"remove\":\"yes\"}", "remove"},
+            {"POST", orgs + "/jobs/tag", "{\"userIds\":[\"" + user + "\"],\"tag\":\"x\",\"create\":1}", "create"},
+            {"POST", orgs + "/jobs/delete", "{\"filter\":{\"includeSubOrgs\":\"yes\"},\"confirm\":\"DELETE\"}",
+                "includeSubOrgs"},
+            {"POST", orgs + "/jobs/export", "{\"filter\":{\"q\":\"a\\u0000\"}}", "q"},
+            {"POST", orgs + "/jobs/export", "{\"userIds\":[\"" + user + "\"],\"gzip\":\"yes\"}", "gzip"},
+            {"POST", orgs + "/jobs/export", "{\"columns\":[null]}", "columns[0]"},
+            {"POST", orgs + "/jobs/invite", "{\"users\":[{\"email\":\"n@example.com\",\"firstName\":\"Nul\\u0000\"}]}",
+                "firstName"},
+            {"POST", orgs + "/jobs/invite", "{\"users\":[{\"email\":\"n@example.com\",\"firstName\":\"N\"}],"
+                + "\"upsert\":\"maybe\"}", "upsert"},
+            {"POST", orgs + "/jobs/transfer", "{\"userIds\":[\"" + user + "\"],\"destinationAdminEmail\":"
+                + "\"a\\u0000@example.com\"}", "destinationAdminEmail"},
+            {"POST", orgs + "/sub-orgs", "{\"name\":\"Evil\\nhttps://evil.example\"}", "name"},
+            {"POST", orgs + "/sub-orgs", "{\"name\":\"\\u202Egnp.exe\"}", "name"},
+            {"POST", orgs + "/tags", "{\"name\":\"t\\u0000\"}", "name"},
+            {"PATCH", "/api/v1/users/" + self, "{\"firstName\":\"Eve\\r\\nBcc: all\"}", "firstName"},
+            {"POST", "/api/v1/auth/login", "{\"email\":\"a\\u0000@example.com\",\"password\":\"x\"}", "email"},
+            {"PUT", "/api/v1/users/" + self + "/password", "{\"password\":\"            \"}", "password"},
+            {"PUT", "/api/v1/users/" + self + "/password", "{\"password\":\"qwerty123456\"}", "password"},
+            {"POST", "/api/v1/invitations/accept", "{\"token\":\"t\",\"password\":\"            \"}", "password"},
+            {"GET", orgs + "/users?q=a%00", null, "q"},
+            {"GET", orgs + "/users?tag=%1B%5B31m", null, "tag"},
+            {"GET", orgs + "/users?includeSubOrgs=maybe", null, "includeSubOrgs"},
+            {"GET", orgs + "/users?limit=", null, "limit"},
+            {"GET", orgs + "/users?limit=abc", null, "limit"},
+            {"GET", orgs + "/jobs?limit=1e3", null, "limit"},
+            {"POST", orgs + "/jobs/invite?upsert=maybe", "{\"users\":[{\"email\":\"n@example.com\"}]}", "upsert"},
+            {"GET", "/api/v1/orgs/not-a-uuid/users", null, "orgId"},
+            {"GET", "/api/v1/users/not-a-uuid", null, "userId"},
+        };
+        long jobsBefore = count("SELECT count(*) FROM jobs");
+        long orgsBefore = count("SELECT count(*) FROM organizations");
+        long tagsBefore = count("SELECT count(*) FROM org_tags");
+        for (Object[] c : cases) {
+            String what = c[0] + " " + c[1] + " " + c[2];
+            ApiClient.Response response = admin.send((String) c[0], (String) c[1], (String) c[2]);
+            assertEquals(400, response.status(), what + " -> " + response.body());
+            assertTrue(response.header("Content-Type").startsWith("application/problem+json"), what);
+            JsonNode errors = response.json().get("errors");
+            assertTrue(errors != null && errors.size() > 0, what + " -> " + response.body());
+            assertEquals(c[3], errors.get(0).get("field").asText(), what + " -> " + response.body());
+        }
+        assertEquals(jobsBefore, count("SELECT count(*) FROM jobs"), "no job was made");
+        assertEquals(orgsBefore, count("SELECT count(*) FROM organizations"), "no organization was made");
+        assertEquals(tagsBefore, count("SELECT count(*) FROM org_tags"), "no tag was made");
+    }
+
+    @Test
+    void importRowsWithControlCharactersAreRowErrorsAndTheGoodRowsApply() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response json = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", List.of(
+                Map.of("email", "eve-" + suffix + "@example.com", "firstName", "Eve\n\nhttps://evil.example/login"),
+                Map.of("email", "ok-" + suffix + "@example.com", "firstName", "Ok"))), Map.of());
+        assertEquals(202, json.status(), json.body());
+        JsonNode job = InviteFlowIT.awaitFinished(admin, json.header("Location"));
+        assertEquals("partially_succeeded", job.get("state").asText(), job.toString());
+        JsonNode errors = admin.get(json.header("Location") + "/errors").json().get("items");
+        assertEquals("firstName", errors.get(0).get("field").asText());
+        assertEquals("invalid_characters", errors.get(0).get("code").asText());
+
+        ApiClient.Response csv = admin.postRaw("/api/v1/orgs/" + org + "/jobs/invite", "text/csv",
+                "email,firstName,lastName\nnul-" + suffix + "@example.com,Nul\u0000Name,X\n"
+                        + "bell-" + suffix + "@example.com,Bell,\u0007\u001b[2J\n"
+                        + "fine-" + suffix + "@example.com,Fine,Row\n", Map.of());
+        assertEquals(202, csv.status(), csv.body());
+        JsonNode csvJob = InviteFlowIT.awaitFinished(admin, csv.header("Location"));
+        assertEquals(1, csvJob.get("succeeded").asInt(), csvJob.toString());
+        assertEquals(2, csvJob.get("failed").asInt(), csvJob.toString());
+        JsonNode csvErrors = admin.get(csv.header("Location") + "/errors").json().get("items");
+        assertEquals(List.of("firstName", "lastName"), List.of(csvErrors.get(0).get("field").asText(),
+                csvErrors.get(1).get("field").asText()));
+        assertEquals(0, count("SELECT count(*) FROM users WHERE email LIKE 'eve-" + suffix + "%' OR email LIKE 'nul-"
+                + suffix + "%' OR email LIKE 'bell-" + suffix + "%'"));
+    }
+
+    @Test
+    void authenticationAndUserDataAreNeverCachedOrSniffedAndTwoTokensAreRefused() {
+        ApiClient.Response none = anonymous.get("/api/v1/orgs/" + org + "/users");
+        assertEquals(401, none.status());
+        assertEquals("Bearer", none.header("WWW-Authenticate"));
+        for (ApiClient.Response response : List.of(none, admin.get("/api/v1/orgs/" + org + "/users"),
+                anonymous.post("/api/v1/auth/login", Map.of("email", ADMIN, "password", PASSWORD), Map.of()))) {
+            assertEquals("no-store", response.header("Cache-Control"));
+            assertEquals("nosniff", response.header("X-Content-Type-Options"));
+        }
+        ApiClient.Response two = anonymous.getWithHeaders("/api/v1/orgs/" + org + "/users",
+                List.of("Authorization", "Bearer " + admin.token(), "Authorization", "Bearer other"));
+        assertEquals(400, two.status(), two.body());
+        assertEquals("Authorization", two.json().get("errors").get(0).get("field").asText());
+    }
+
+    @Test
+    void theLogHoldsNoInvitationTokenAndTheMailboxIsTheOwnersAlone() throws Exception {
+        String email = "secret-" + UUID.randomUUID() + "@example.com";
+        ApiClient.Response invited = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", List.of(
+                Map.of("email", email, "firstName", "Secret"))), Map.of());
+        InviteFlowIT.awaitFinished(admin, invited.header("Location"));
+        Path mailbox = Path.of(roster.env().get("ROSTER_DATA_DIR"), "mailbox");
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> mails(mailbox)
+                .anyMatch(p -> read(p).contains(email)));
+        Path mail = mails(mailbox).filter(p -> read(p).contains(email)).findFirst().orElseThrow();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mail)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mailbox)));
+        String log = roster.output();
+        assertFalse(log.contains("token="), "no invitation link in the log");
+        assertFalse(log.contains(email), "no recipient in the log");
+        assertTrue(log.contains(mail.getFileName().toString()), "the log names the mail's file");
+    }
+
+    private static Stream<Path> mails(Path mailbox) throws java.io.IOException {
+        return Files.exists(mailbox) ? Files.list(mailbox).toList().stream() : Stream.empty();
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static long count(String sql) {
+        try (var pool = Database.pool(test.db(), "hostile-count")) {
+            return Sql.count(pool, sql);
+        }
+    }
+}
