@@ -138,6 +138,32 @@ class HostileInputIT {
     }
 
     @Test
+    void longRowsWithinTheLimitsAndATwoMegabyteCellAreAnImportNotARetryForever() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        StringBuilder csv = new StringBuilder("email,firstName,lastName,location,tags\n");
+        String tags = String.join(";", java.util.stream.IntStream.range(0, 20)
+                .mapToObj(t -> "t" + (t + 10) + "-" + "x".repeat(46)).toList());
+        for (int i = 0; i < 1000; i++) {
+            String local = "u" + i + "-" + suffix + "-";
+            csv.append(local).append("a".repeat(254 - local.length() - "@example.com".length()))
+                    .append("@example.com,").append("F".repeat(100)).append(',').append("L".repeat(100))
+                    .append(',').append("P".repeat(200)).append(',').append(tags).append('\n');
+        }
+        csv.append("huge-").append(suffix).append("@example.com,").append("H".repeat(2 * 1024 * 1024))
+                .append(",Cell,,\n");
+        ApiClient.Response accepted = admin.postRaw("/api/v1/orgs/" + org + "/jobs/invite", "text/csv",
+                csv.toString(), Map.of());
+        assertEquals(202, accepted.status(), accepted.body());
+        JsonNode job = InviteFlowIT.awaitFinished(admin, accepted.header("Location"));
+        assertEquals(1000, job.get("succeeded").asInt(), job.toString());
+        assertEquals(1, job.get("failed").asInt(), job.toString());
+        JsonNode errors = admin.get(accepted.header("Location") + "/errors").json().get("items");
+        assertEquals(1001, errors.get(0).get("row").asInt());
+        assertEquals("firstName", errors.get(0).get("field").asText());
+        assertEquals("too_long", errors.get(0).get("code").asText());
+    }
+
+    @Test
     void authenticationAndUserDataAreNeverCachedOrSniffedAndTwoTokensAreRefused() {
         ApiClient.Response none = anonymous.get("/api/v1/orgs/" + org + "/users");
         assertEquals(401, none.status());

@@ -19,9 +19,17 @@ import java.util.UUID;
  * Invite rows, in input order, cut into chunks. Marks each row whose email (in normal form) appeared on an earlier
  * row, so that duplicates are decided by row order whatever order the workers apply chunks in; the earlier rows are
  * remembered as 64-bit hashes of their emails (about 16 bytes a row, at most {@code ROSTER_MAX_ROWS_PER_JOB} rows).
- * The last chunk carries the job's counts.
+ * The last chunk carries the job's counts. A chunk holds at most {@code ROSTER_CHUNK_SIZE} rows and about
+ * {@link #MAX_CHUNK_BYTES} bytes; fields far over their limits are cut to one character over ({@link
+ * InviteRow#clipped}), so that the workers report them as too long and every chunk fits the broker.
  */
 final class InviteChunkSource implements ChunkSource {
+
+    /**
+     * A chunk ends at this many bytes of rows, whatever its row count: a chunk must fit the broker's
+     * {@code max.request.size} (1 MB by default). With {@link InviteRow#clipped} no row is over about 2 KB.
+     */
+    static final int MAX_CHUNK_BYTES = 512 * 1024;
 
     private final Iterator<RowFields> rows;
     private final int chunkSize;
@@ -60,7 +68,8 @@ final class InviteChunkSource implements ChunkSource {
             return null;
         }
         List<InviteRow> chunk = new ArrayList<>(chunkSize);
-        while (chunk.size() < chunkSize && rows.hasNext()) {
+        int chunkBytes = 0;
+        while (chunk.size() < chunkSize && chunkBytes < MAX_CHUNK_BYTES && rows.hasNext()) {
             RowFields fields = rows.next();
             int rowNo = ++rowsRead;
             String email = Emails.normalize(fields.email());
@@ -72,8 +81,11 @@ final class InviteChunkSource implements ChunkSource {
             }
             InviteRow row = new InviteRow(rowNo, fields.email(), fields.firstName(), fields.lastName(), fields.role(),
                     fields.location(), fields.tags(), duplicateOf);
-            requestHash.update(Json.write(row));
-            chunk.add(row);
+            byte[] json = Json.write(row);
+            requestHash.update(json);
+            InviteRow clipped = row.clipped();
+            chunkBytes += clipped == row ? json.length : Json.write(clipped).length;
+            chunk.add(clipped);
         }
         int chunkNo = chunksRead++;
         boolean last = !rows.hasNext();

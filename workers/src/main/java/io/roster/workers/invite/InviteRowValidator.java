@@ -25,7 +25,7 @@ public final class InviteRowValidator {
             "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     /** The most tags a user may have. */
-    public static final int MAX_TAGS = 20;
+    public static final int MAX_TAGS = InviteRow.MAX_TAGS;
 
     private static final Pattern TAG = Pattern.compile("^[\\p{L}\\p{N} _:.-]{1,50}$");
 
@@ -64,17 +64,17 @@ public final class InviteRowValidator {
         String email = Emails.normalize(row.email());
         if (email == null) {
             errors.add(new RowError(row.rowNo(), "email", "required", "email is required"));
-        } else if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+        } else if (email.length() > InviteRow.MAX_EMAIL || !EMAIL.matcher(email).matches()) {
             errors.add(new RowError(row.rowNo(), "email", "invalid_email", "'" + abbreviate(email) + "' is not a valid email address"));
         }
         String firstName = trim(row.firstName());
         if (firstName == null) {
             errors.add(new RowError(row.rowNo(), "firstName", "required", "firstName is required"));
-        } else if (firstName.length() > 100) {
+        } else if (firstName.length() > InviteRow.MAX_NAME) {
             errors.add(new RowError(row.rowNo(), "firstName", "too_long", "firstName is longer than 100 characters"));
         }
         String lastName = trim(row.lastName());
-        if (lastName != null && lastName.length() > 100) {
+        if (lastName != null && lastName.length() > InviteRow.MAX_NAME) {
             errors.add(new RowError(row.rowNo(), "lastName", "too_long", "lastName is longer than 100 characters"));
         }
         Role role = Role.User;
@@ -87,7 +87,7 @@ public final class InviteRowValidator {
             }
         }
         String location = trim(row.location());
-        if (location != null && location.length() > 200) {
+        if (location != null && location.length() > InviteRow.MAX_LOCATION) {
             errors.add(new RowError(row.rowNo(), "location", "too_long", "location is longer than 200 characters"));
         }
         List<String> tags = new ArrayList<>();
