@@ -138,6 +138,28 @@ class HostileInputIT {
     }
 
     @Test
+    void aCsvThatCannotBeReadSaysWhereAndWhy() {
+        StringBuilder csv = new StringBuilder("email,firstName\n");
+        for (int i = 1; i <= 5; i++) {
+            csv.append("row").append(i).append("@example.com,Row\n");
+        }
+        byte[] good = csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] latin1 = "zoe@example.com,Zo\u00eb\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] body = new byte[good.length + latin1.length];
+        System.arraycopy(good, 0, body, 0, good.length);
+        System.arraycopy(latin1, 0, body, good.length, latin1.length);
+        ApiClient.Response badUtf8 = admin.postBytes("/api/v1/orgs/" + org + "/jobs/invite", "text/csv", body);
+        assertEquals(400, badUtf8.status(), badUtf8.body());
+        assertEquals("body", badUtf8.json().get("errors").get(0).get("field").asText());
+        assertTrue(badUtf8.json().get("detail").asText().contains("not valid UTF-8 on line 7"), badUtf8.body());
+
+        ApiClient.Response empty = admin.postBytes("/api/v1/orgs/" + org + "/jobs/invite", "text/csv", new byte[0]);
+        assertEquals(400, empty.status(), empty.body());
+        assertTrue(empty.json().get("detail").asText().contains("CSV"), empty.body());
+        assertFalse(empty.body().contains("JSON"), empty.body());
+    }
+
+    @Test
     void longRowsWithinTheLimitsAndATwoMegabyteCellAreAnImportNotARetryForever() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         StringBuilder csv = new StringBuilder("email,firstName,lastName,location,tags\n");

@@ -81,6 +81,11 @@ public final class ApiClient {
         return postRaw(path, "application/json", json(body), headers);
     }
 
+    public Response postBytes(String path, String contentType, byte[] body) {
+        return send(builder(path, Map.of()).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     public Response postRaw(String path, String contentType, String body, Map<String, String> headers) {
         return send(builder(path, headers).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

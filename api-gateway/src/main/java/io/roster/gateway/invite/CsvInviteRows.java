@@ -41,14 +41,18 @@ final class CsvInviteRows implements Iterator<InviteChunkSource.RowFields> {
 
     CsvInviteRows(InputStream body) {
         try {
-            InputStream withoutBom = BOMInputStream.builder().setInputStream(body).get();
+            InputStream withoutBom = BOMInputStream.builder().setInputStream(new Utf8Lines(body)).get();
             InputStreamReader reader = new InputStreamReader(withoutBom, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
             parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
                     .setAllowMissingColumnNames(true).setIgnoreSurroundingSpaces(true).get().parse(reader);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            throw tooLarge(e).orElseGet(() ->
+            throw tooLarge(e).or(() -> notUtf8(e)).orElseGet(() ->
                     ProblemException.invalid("body", "the header row could not be read as CSV: " + message(e)));
+        }
+        if (parser.getHeaderMap() == null || parser.getHeaderMap().isEmpty()) {
+            throw ProblemException.invalid("body", "the CSV is empty: send a header row with an 'email' column, "
+                    + "then a user per line");
         }
         for (Map.Entry<String, Integer> column : parser.getHeaderMap().entrySet()) {
             String name = column.getKey() == null ? "" : column.getKey().toLowerCase(Locale.ROOT).replaceAll("[\\s_-]", "");
@@ -112,8 +116,19 @@ final class CsvInviteRows implements Iterator<InviteChunkSource.RowFields> {
     }
 
     private ProblemException broken(RuntimeException e) {
-        return tooLarge(e).orElseGet(() -> ProblemException.invalid("body", "the CSV is malformed near line "
+        return tooLarge(e).or(() -> notUtf8(e)).orElseGet(() -> ProblemException.invalid("body", "the CSV is malformed near line "
                 + parser.getCurrentLineNumber() + ": " + message(e) + "; nothing was imported"));
+    }
+
+    /** A byte that is not UTF-8, with its line. */
+    private static java.util.Optional<ProblemException> notUtf8(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Utf8Lines.NotUtf8Exception bad) {
+                return java.util.Optional.of(ProblemException.invalid("body", "the body is not valid UTF-8 on line "
+                        + bad.line() + "; save the file as UTF-8, nothing was imported"));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The body was larger than ROSTER_MAX_REQUEST_MB: 413, not a CSV problem. */

@@ -44,10 +44,13 @@ public class InviteController {
     @Post("/invite")
     @Consumes("text/csv")
     public HttpResponse<JobView> importCsv(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
-                                           @Body InputStream body, @QueryValue(defaultValue = "false") boolean upsert,
+                                           @Nullable @Body InputStream body,
+                                           @QueryValue(defaultValue = "false") boolean upsert,
                                            @Nullable @Header("Idempotency-Key") String idempotencyKey) {
-        // the body as a stream, read as it arrives on this blocking thread: never held whole
-        return accepted(invites.submitCsv(caller, orgId, body, upsert, idempotencyKey));
+        // the body as a stream, read as it arrives on this blocking thread: never held whole; no body at all is an
+        // empty CSV, refused as such
+        return accepted(invites.submitCsv(caller, orgId, body == null ? InputStream.nullInputStream() : body, upsert,
+                idempotencyKey));
     }
 
     @Post("/invite")

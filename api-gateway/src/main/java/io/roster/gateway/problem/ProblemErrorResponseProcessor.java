@@ -92,7 +92,8 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
         if (error.getPath().isPresent() && !error.getPath().get().startsWith("/")) {
             return new Problem.FieldError(field(error.getPath().get()), error.getMessage());
         }
-        return new Problem.FieldError(null, "the body is not valid JSON of the expected shape");
+        return new Problem.FieldError("body", "could not be read: it is not valid JSON of the expected shape, or "
+                + "not what its Content-Type says");
     }
 
     /** The last (innermost) name {@code pattern} finds in {@code message}. */
