@@ -89,6 +89,8 @@ class HostileInputIT {
             {"GET", orgs + "/users?limit=abc", null, "limit"},
             {"GET", orgs + "/jobs?limit=1e3", null, "limit"},
             {"POST", orgs + "/jobs/invite?upsert=maybe", "{\"users\":[{\"email\":\"n@example.com\"}]}", "upsert"},
+            {"GET", orgs + "/users?sort=lastLogin&cursor=" + cursor("lastLogin,asc", "not a time"), null, "cursor"},
+            {"GET", orgs + "/users?sort=name&cursor=" + cursor("name,asc", "a\u0000"), null, "cursor"},
             {"GET", "/api/v1/orgs/not-a-uuid/users", null, "orgId"},
             {"GET", "/api/v1/users/not-a-uuid", null, "userId"},
         };
@@ -217,6 +219,12 @@ class HostileInputIT {
         assertFalse(log.contains("token="), "no invitation link in the log");
         assertFalse(log.contains(email), "no recipient in the log");
         assertTrue(log.contains(mail.getFileName().toString()), "the log names the mail's file");
+    }
+
+    /** A cursor as the API encodes one, with a key of the caller's choosing. */
+    private static String cursor(String sort, String key) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ApiClient.json(Map.of("s", sort,
+                "k", key, "i", UUID.randomUUID().toString())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Stream<Path> mails(Path mailbox) throws java.io.IOException {

@@ -58,6 +58,24 @@ public class UserQueries {
                 after == null ? null : after.id());
         List<UserItem> rows = new ArrayList<>(query.limit() + 1);
         List<String> keys = new ArrayList<>(query.limit() + 1);
+        try {
+            read(sql, rows, keys);
+        } catch (Tx.DataAccessException e) {
+            if (after != null && e.sqlState() != null && e.sqlState().startsWith("22")) {
+                // a forged cursor whose key does not cast to the sort column's type
+                throw ProblemException.invalid("cursor", "is not a cursor this API returned");
+            }
+            throw e;
+        }
+        if (rows.size() <= query.limit()) {
+            return new Page(List.copyOf(rows), null);
+        }
+        int last = query.limit() - 1;
+        String next = cursorFor(query, keys.get(last), rows.get(last).id());
+        return new Page(List.copyOf(rows.subList(0, query.limit())), next);
+    }
+
+    private void read(UserListSql sql, List<UserItem> rows, List<String> keys) {
         Tx.run(dataSource, c -> {
             try (PreparedStatement ps = sql.prepare(c, "")) {
                 try (ResultSet rs = ps.executeQuery()) {
@@ -76,12 +94,6 @@ public class UserQueries {
             }
             return null;
         });
-        if (rows.size() <= query.limit()) {
-            return new Page(List.copyOf(rows), null);
-        }
-        int last = query.limit() - 1;
-        String next = cursorFor(query, keys.get(last), rows.get(last).id());
-        return new Page(List.copyOf(rows.subList(0, query.limit())), next);
     }
 
     /** The cursor of the page that follows the row with {@code sortKey} and {@code id} in {@code query}'s order. */
@@ -104,7 +116,8 @@ public class UserQueries {
         } catch (IOException | IllegalArgumentException e) {
             throw ProblemException.invalid("cursor", "is not a cursor this API returned");
         }
-        if (cursor == null || cursor.id() == null || cursor.key() == null) {
+        if (cursor == null || cursor.id() == null || cursor.key() == null
+                || io.roster.contracts.text.Text.hasNul(cursor.key())) {
             throw ProblemException.invalid("cursor", "is not a cursor this API returned");
         }
         if (!query.sortSpec().equals(cursor.sort())) {
