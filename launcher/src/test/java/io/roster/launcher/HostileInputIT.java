@@ -204,6 +204,34 @@ class HostileInputIT {
     }
 
     @Test
+    void preflightsAndTheHealthPortsAnswerProblemsConsistently() {
+        for (String path : List.of("/api/v1/auth/login", "/api/v1/orgs/" + org + "/users", "/api/v1/nowhere")) {
+            // a foreign origin is refused by the framework's own origin check, before any filter of ours
+            ApiClient.Response foreign = anonymous.sendWithHeaders("OPTIONS", path, List.of("Origin",
+                    "https://evil.example", "Access-Control-Request-Method", "POST"));
+            assertEquals(403, foreign.status(), path + " " + foreign.body());
+            assertEquals(null, foreign.header("Access-Control-Allow-Origin"), path);
+            ApiClient.Response local = anonymous.sendWithHeaders("OPTIONS", path, List.of("Origin",
+                    "http://localhost:1234", "Access-Control-Request-Method", "POST"));
+            assertEquals(403, local.status(), path + " " + local.body());
+            assertTrue(local.header("Content-Type").startsWith("application/problem+json"), path);
+            assertEquals("/problems/cross-origin", local.json().get("type").asText(), path);
+            assertEquals(null, local.header("Access-Control-Allow-Origin"), path);
+        }
+        for (java.net.URI port : List.of(roster.workersHealthUri(), roster.streamsHealthUri())) {
+            ApiClient health = new ApiClient(port);
+            assertEquals(200, health.get("/health").status());
+            ApiClient.Response missing = health.get("/info");
+            assertEquals(404, missing.status(), port.toString());
+            assertEquals("application/problem+json", missing.header("Content-Type"));
+            assertEquals(404, missing.json().get("status").asInt());
+            ApiClient.Response post = health.send("POST", "/health", "{}");
+            assertEquals(405, post.status(), port.toString());
+            assertEquals("application/problem+json", post.header("Content-Type"));
+        }
+    }
+
+    @Test
     void theLogHoldsNoInvitationTokenAndTheMailboxIsTheOwnersAlone() throws Exception {
         String email = "secret-" + UUID.randomUUID() + "@example.com";
         ApiClient.Response invited = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", List.of(

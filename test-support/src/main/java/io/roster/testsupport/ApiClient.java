@@ -69,12 +69,17 @@ public final class ApiClient {
 
     /** A GET with the headers given as name, value, name, value... (a name may repeat), and no bearer token. */
     public Response getWithHeaders(String path, java.util.List<String> namesAndValues) {
+        return sendWithHeaders("GET", path, namesAndValues);
+    }
+
+    /** A request without a body, with the headers given as name, value, ... and no bearer token. */
+    public Response sendWithHeaders(String method, String path, java.util.List<String> namesAndValues) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("User-Agent", "roster-tests");
         for (int i = 0; i + 1 < namesAndValues.size(); i += 2) {
             builder.header(namesAndValues.get(i), namesAndValues.get(i + 1));
         }
-        return send(builder.GET());
+        return send(builder.method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     public Response post(String path, Object body, Map<String, String> headers) {

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * Refuses hostile input in the URL and headers of every API request before anything reads it, in one place:
  * a query parameter or path segment with NUL or a control character, a boolean parameter other than exactly
  * {@code true} or {@code false}, a {@code limit} that is not a number, two {@code Authorization} headers. Each is
- * 400 naming the parameter. (JSON bodies are held to the same rules by {@link StrictJson}.)
+ * 400 naming the parameter. A CORS preflight ({@code OPTIONS}) on any path is 403 {@code cross-origin}: no other
+ * origin is allowed. (JSON bodies are held to the same rules by {@link StrictJson}.)
  */
 @ServerFilter("/api/**")
 public class RequestInputFilter implements Ordered {
@@ -43,6 +44,12 @@ public class RequestInputFilter implements Ordered {
     }
 
     static ProblemException problem(HttpRequest<?> request) {
+        if (request.getMethod() == io.micronaut.http.HttpMethod.OPTIONS) {
+            // every preflight gets the same answer, on every path, before authentication
+            return new ProblemException(io.micronaut.http.HttpStatus.FORBIDDEN, "cross-origin",
+                    "Cross-origin requests are not served", "The API answers requests from its own origin (the "
+                    + "console it serves) and from servers; it allows no other origin.", List.of(), null);
+        }
         if (request.getHeaders().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
             return ProblemException.invalid("Authorization", "is sent more than once; send one bearer token");
         }
