@@ -4,7 +4,6 @@ import io.micronaut.context.ApplicationContext;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.roster.platform.Settings;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
  */
 @OpenAPIDefinition(
         info = @Info(title = "roster", version = "v1",
-                description = "Roster: administer the users of organizations. Errors are application/problem+json."),
-        security = @SecurityRequirement(name = "bearer"))
+                description = "Roster: administer the users of organizations. Errors are application/problem+json. "
+                        + "Every operation but login and accepting an invitation needs `Authorization: Bearer "
+                        + "<token>`."))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer")
 public final class Gateway implements AutoCloseable {
 

@@ -38,6 +38,7 @@ class AuthorizationIT {
 
     @BeforeAll
     static void start() {
+        io.roster.testsupport.ApiClient.recorded();
         TestEnv test = TestEnv.create("authz");
         roster = PackagedRoster.start(test.env(Map.of("ROSTER_ADMIN_EMAIL", ADMIN, "ROSTER_ADMIN_PASSWORD", PASSWORD,
                 "ROSTER_LOGIN_FAILURES", "10")));
@@ -49,7 +50,11 @@ class AuthorizationIT {
 
     @AfterAll
     static void stop() {
-        roster.close();
+        try {
+            io.roster.testsupport.OpenApiContract.assertRecordedResponsesMatch(roster.apiUri());
+        } finally {
+            roster.close();
+        }
     }
 
     @Test

@@ -41,6 +41,7 @@ class HostileInputIT {
 
     @BeforeAll
     static void start() {
+        io.roster.testsupport.ApiClient.recorded();
         test = TestEnv.create("hostile");
         roster = PackagedRoster.start(test.env(Map.of("ROSTER_ADMIN_EMAIL", ADMIN, "ROSTER_ADMIN_PASSWORD",
                 PASSWORD)));
@@ -53,7 +54,11 @@ class HostileInputIT {
 
     @AfterAll
     static void stop() {
-        roster.close();
+        try {
+            io.roster.testsupport.OpenApiContract.assertRecordedResponsesMatch(roster.apiUri());
+        } finally {
+            roster.close();
+        }
     }
 
     @Test
@@ -201,6 +206,23 @@ class HostileInputIT {
                 List.of("Authorization", "Bearer " + admin.token(), "Authorization", "Bearer other"));
         assertEquals(400, two.status(), two.body());
         assertEquals("Authorization", two.json().get("errors").get(0).get("field").asText());
+    }
+
+    @Test
+    void theContractCheckHasTeeth() {
+        io.roster.testsupport.OpenApiContract contract = io.roster.testsupport.OpenApiContract.served(
+                roster.apiUri());
+        String users = "/api/v1/orgs/" + org + "/users";
+        Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
+        assertEquals(List.of(), contract.violations(List.of(new ApiClient.Exchange("GET", users,
+                new ApiClient.Response(200, json, "{\"items\":[],\"nextCursor\":null}")))));
+        assertFalse(contract.violations(List.of(new ApiClient.Exchange("GET", users,
+                new ApiClient.Response(200, json, "{\"items\":\"none\"}")))).isEmpty(), "a body of the wrong shape");
+        assertFalse(contract.violations(List.of(new ApiClient.Exchange("GET", users,
+                new ApiClient.Response(418, json, "{}")))).isEmpty(), "a status the operation does not have");
+        assertFalse(contract.violations(List.of(new ApiClient.Exchange("GET", "/api/v1/users/" + self,
+                new ApiClient.Response(200, json, "{\"id\":\"" + self + "\",\"role\":\"Owner\"}")))).isEmpty(),
+                "a role outside the enum, required fields missing");
     }
 
     @Test

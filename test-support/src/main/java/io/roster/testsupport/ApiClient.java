@@ -15,6 +15,21 @@ import java.util.Map;
 public final class ApiClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final java.util.List<Exchange> RECORDED = java.util.Collections.synchronizedList(
+            new java.util.ArrayList<>());
+
+    /** One request to the API and its response, as {@link OpenApiContract} checks them. */
+    public record Exchange(String method, String path, Response response) {
+    }
+
+    /** The API exchanges of every client since the last call, oldest first; the record starts again empty. */
+    public static java.util.List<Exchange> recorded() {
+        synchronized (RECORDED) {
+            java.util.List<Exchange> all = java.util.List.copyOf(RECORDED);
+            RECORDED.clear();
+            return all;
+        }
+    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
@@ -123,8 +138,13 @@ public final class ApiClient {
 
     private Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().map(), response.body());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Response answer = new Response(response.statusCode(), response.headers().map(), response.body());
+            if (request.uri().getPath().startsWith("/api/") && !request.uri().getPath().startsWith("/api/v1/openapi")) {
+                RECORDED.add(new Exchange(request.method(), request.uri().getPath(), answer));
+            }
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

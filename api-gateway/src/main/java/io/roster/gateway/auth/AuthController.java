@@ -1,5 +1,11 @@
 package io.roster.gateway.auth;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -46,11 +52,23 @@ public class AuthController {
     public record LoginResponse(String token, Instant expiresAt, LoginUser user) {
     }
 
+    @ApiResponse(responseCode = "200", description = "A new session: the bearer token and the user",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LoginResponse.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid request; `errors` names the field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "The email or the password is wrong (the same answer for both)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "429", description = "Too many failed logins for this account (with `Retry-After`)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/login")
     public LoginResponse login(@Body @Valid LoginRequest request, @Nullable @Header(HttpHeaders.USER_AGENT) String client) {
         return logins.login(request.email(), request.password(), client);
     }
 
+    @SecurityRequirement(name = "bearer")
+    @ApiResponse(responseCode = "204", description = "The session has ended")
+    @ApiResponse(responseCode = "401", description = "No valid bearer token (with `WWW-Authenticate: Bearer`)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/logout")
     public HttpResponse<Void> logout(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                      @Header(HttpHeaders.AUTHORIZATION) String authorization) {

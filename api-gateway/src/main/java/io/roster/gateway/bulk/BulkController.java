@@ -1,7 +1,16 @@
 package io.roster.gateway.bulk;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.roster.gateway.jobs.AcceptedJob;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
@@ -23,6 +32,8 @@ import java.util.UUID;
  */
 @Controller("/api/v1/orgs/{orgId}/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class BulkController {
 
     private final BulkService bulk;
@@ -33,6 +44,8 @@ public class BulkController {
         this.clock = clock;
     }
 
+    @AcceptedJob
+    @Status(HttpStatus.ACCEPTED)
     @Post("/tag")
     public HttpResponse<JobView> tag(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                      @Body BulkRequests.TagRequest request,
@@ -40,6 +53,8 @@ public class BulkController {
         return accepted(bulk.tag(caller, orgId, request, idempotencyKey));
     }
 
+    @AcceptedJob
+    @Status(HttpStatus.ACCEPTED)
     @Post("/delete")
     public HttpResponse<JobView> delete(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                         @Body BulkRequests.DeleteRequest request,
@@ -47,6 +62,8 @@ public class BulkController {
         return accepted(bulk.delete(caller, orgId, request, idempotencyKey));
     }
 
+    @AcceptedJob
+    @Status(HttpStatus.ACCEPTED)
     @Post("/transfer")
     public HttpResponse<JobView> transfer(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                           @Body BulkRequests.TransferRequest request,
@@ -55,6 +72,8 @@ public class BulkController {
     }
 
     /** The file is served by {@code GET /api/v1/jobs/{jobId}/result} once the job has finished. */
+    @AcceptedJob
+    @Status(HttpStatus.ACCEPTED)
     @Post("/export")
     public HttpResponse<JobView> export(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                         @Body BulkRequests.ExportRequest request,

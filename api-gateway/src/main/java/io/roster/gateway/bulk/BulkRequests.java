@@ -2,6 +2,8 @@ package io.roster.gateway.bulk;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,19 +20,24 @@ public final class BulkRequests {
 
     /** The users list's filters: roles and statuses (any of), a tag, text, and whether sub-organizations count. */
     @Serdeable
-    public record Filter(@Nullable List<String> role, @Nullable List<String> status, @Nullable String tag,
-                         @Nullable String q, @Nullable Boolean includeSubOrgs) {
+    public record Filter(@Nullable @ArraySchema(schema = @Schema(allowableValues = {"Admin", "Staff", "User"}))
+                         List<String> role,
+                         @Nullable @ArraySchema(schema = @Schema(allowableValues = {"pending", "active", "inactive"}))
+                         List<String> status, @Nullable String tag, @Nullable String q,
+                         @Nullable Boolean includeSubOrgs) {
     }
 
     /** Apply {@code tag} (or remove it, with {@code remove}); {@code create} defines it first when missing. */
     @Serdeable
-    public record TagRequest(@Nullable List<UUID> userIds, @Nullable Filter filter, @Nullable String tag,
+    public record TagRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                             @Nullable String tag,
                              @Nullable Boolean remove, @Nullable Boolean create) {
     }
 
     /** Delete the users; {@code confirm} must be exactly {@code DELETE}. */
     @Serdeable
-    public record DeleteRequest(@Nullable List<UUID> userIds, @Nullable Filter filter, @Nullable String confirm) {
+    public record DeleteRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                                @Nullable @Schema(allowableValues = "DELETE") String confirm) {
     }
 
     /**
@@ -38,8 +45,9 @@ public final class BulkRequests {
      * reach), with {@code role} (User when absent).
      */
     @Serdeable
-    public record TransferRequest(@Nullable List<UUID> userIds, @Nullable Filter filter,
-                                  @Nullable String destinationAdminEmail, @Nullable String role) {
+    public record TransferRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                                  @Nullable String destinationAdminEmail,
+                                  @Nullable @Schema(allowableValues = {"Admin", "Staff", "User"}) String role) {
     }
 
     /**
@@ -48,7 +56,9 @@ public final class BulkRequests {
      * has no limit.
      */
     @Serdeable
-    public record ExportRequest(@Nullable List<UUID> userIds, @Nullable Filter filter, @Nullable List<String> columns,
+    public record ExportRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                                @Nullable @ArraySchema(schema = @Schema(allowableValues = {"name", "email", "role",
+                                        "location", "status", "lastLogin", "tags"})) List<String> columns,
                                 @Nullable Boolean gzip) {
     }
 }

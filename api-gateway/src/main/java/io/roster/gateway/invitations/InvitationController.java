@@ -1,5 +1,11 @@
 package io.roster.gateway.invitations;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -60,6 +66,15 @@ public class InvitationController {
     public record Acceptance(@NotBlank @Size(max = 200) String token, @NotNull @Size(min = 12, max = 1024) String password) {
     }
 
+    @ApiResponse(responseCode = "204", description = "The password is set; log in with it")
+    @ApiResponse(responseCode = "400",
+            description = "Invalid request or a password the policy refuses; `errors` names the field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "410",
+            description = "The invitation was used, has expired, was revoked or replaced; `type` says which",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "429", description = "Too many requests (with `Retry-After`)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/invitations/accept")
     public HttpResponse<Void> accept(@Body @Valid Acceptance request) {
         io.roster.gateway.auth.PasswordPolicy.require(request.password());
@@ -75,6 +90,11 @@ public class InvitationController {
         };
     }
 
+    @ProblemResponses
+    @SecurityRequirement(name = "bearer")
+    @ApiResponse(responseCode = "202", description = "A new invitation mail is on its way; the old link is dead")
+    @ApiResponse(responseCode = "409", description = "The user is not pending",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/users/{userId}/invitation")
     public HttpResponse<Void> resend(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
         Access.UserRef ref = access.user(caller, userId, Permission.invite);
@@ -92,6 +112,11 @@ public class InvitationController {
         return HttpResponse.accepted();
     }
 
+    @ProblemResponses
+    @SecurityRequirement(name = "bearer")
+    @ApiResponse(responseCode = "204", description = "The invitation is revoked")
+    @ApiResponse(responseCode = "409", description = "The user is not pending",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/users/{userId}/invitation")
     public HttpResponse<Void> revoke(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
         access.user(caller, userId, Permission.invite);

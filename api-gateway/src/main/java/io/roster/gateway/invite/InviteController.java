@@ -1,7 +1,16 @@
 package io.roster.gateway.invite;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.roster.gateway.jobs.AcceptedJob;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -27,6 +36,8 @@ import java.util.UUID;
  */
 @Controller("/api/v1/orgs/{orgId}/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class InviteController {
 
     private final InviteService invites;
@@ -41,11 +52,16 @@ public class InviteController {
      * A CSV import, read as it streams in: a header row, then one user per line. {@code ?upsert=true} updates the
      * accounts the organization already has instead of reporting them.
      */
+    @AcceptedJob
+    @Status(HttpStatus.ACCEPTED)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "A header row, then a user per line",
+            required = true, content = @Content(mediaType = "text/csv", schema = @Schema(type = "string")))
     @Post("/invite")
     @Consumes("text/csv")
     public HttpResponse<JobView> importCsv(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                            @Nullable @Body InputStream body,
-                                           @QueryValue(defaultValue = "false") boolean upsert,
+                                           @io.swagger.v3.oas.annotations.Parameter(required = false)
+            @QueryValue(defaultValue = "false") boolean upsert,
                                            @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         // the body as a stream, read as it arrives on this blocking thread: never held whole; no body at all is an
         // empty CSV, refused as such
@@ -53,6 +69,8 @@ public class InviteController {
                 idempotencyKey));
     }
 
+    @AcceptedJob
+    @Status(HttpStatus.ACCEPTED)
     @Post("/invite")
     @Consumes(MediaType.APPLICATION_JSON)
     public HttpResponse<JobView> invite(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,

@@ -2,6 +2,7 @@ package io.roster.gateway.invite;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
@@ -20,7 +21,8 @@ public record InviteRequest(@NotNull @NotEmpty List<@NotNull InviteUser> users, 
 
     /** One user to invite: email, names, role (Admin, Staff or User; User when absent), location, tags. */
     @Serdeable
-    public record InviteUser(String email, String firstName, String lastName, String role, String location,
-                             List<String> tags) {
+    public record InviteUser(@Nullable String email, @Nullable String firstName, @Nullable String lastName,
+                             @Nullable @Schema(description = "Admin, Staff or User, in any case; User when absent")
+                             String role, @Nullable String location, @Nullable List<String> tags) {
     }
 }

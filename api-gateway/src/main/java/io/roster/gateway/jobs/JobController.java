@@ -1,5 +1,11 @@
 package io.roster.gateway.jobs;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -37,6 +43,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Controller("/api/v1/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class JobController {
 
     private final DataSource dataSource;
@@ -51,12 +59,12 @@ public class JobController {
 
     /** One bad row. */
     @Serdeable
-    public record RowErrorView(int row, String field, String code, String message) {
+    public record RowErrorView(int row, @Nullable String field, String code, String message) {
     }
 
     /** A page of row errors, and the cursor of the next one (null on the last page). */
     @Serdeable
-    public record ErrorsPage(List<RowErrorView> items, String nextCursor) {
+    public record ErrorsPage(List<RowErrorView> items, @Nullable String nextCursor) {
     }
 
     @Get("/{jobId}")
@@ -66,7 +74,8 @@ public class JobController {
 
     @Get("/{jobId}/errors")
     public ErrorsPage errors(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId,
-                             @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit,
+                             @io.swagger.v3.oas.annotations.Parameter(required = false)
+            @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit,
                              @Nullable @QueryValue String cursor) {
         visible(caller, jobId);
         int afterRow = 0;
@@ -97,6 +106,13 @@ public class JobController {
      * The file a job produced (an export), streamed from PostgreSQL a part at a time by whichever gateway is asked:
      * 404 while there is none (yet), 410 once it expired.
      */
+    @ApiResponse(responseCode = "200", description = "The export's file: CSV, or gzip when asked",
+            content = {@Content(mediaType = "text/csv", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = "application/gzip", schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "409", description = "The job is not an export, or has not finished",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "410", description = "The file has expired (`ROSTER_EXPORT_TTL`)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{jobId}/result")
     public HttpResponse<Publisher<byte[]>> result(
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
@@ -134,6 +150,10 @@ public class JobController {
      * Cancels a job: chunks not yet applied are skipped, and the job, once every chunk is accounted for, is
      * {@code cancelled} with its {@code skipped} count. 409 when the job has finished already.
      */
+    @ApiResponse(responseCode = "202", description = "Cancelling: chunks not yet applied will be skipped",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
+    @ApiResponse(responseCode = "409", description = "The job has finished already",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{jobId}")
     public HttpResponse<JobView> cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
         visible(caller, jobId);

@@ -1,5 +1,6 @@
 package io.roster.gateway.jobs;
 
+import io.micronaut.core.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.roster.contracts.job.JobState;
@@ -17,8 +18,9 @@ import java.util.UUID;
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
-                      int failed, int skipped, boolean cancelRequested, Instant createdAt, Instant startedAt,
-                      Instant finishedAt, Double rate, Long etaSeconds, String failureReason) {
+                      int failed, int skipped, boolean cancelRequested, Instant createdAt, @Nullable Instant startedAt,
+                      @Nullable Instant finishedAt, @Nullable Double rate, @Nullable Long etaSeconds,
+                      @Nullable String failureReason) {
 
     public static JobView of(Jobs.Job job, Instant now) {
         Double rate = null;

@@ -1,5 +1,11 @@
 package io.roster.gateway.jobs;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -27,6 +33,8 @@ import javax.sql.DataSource;
  */
 @Controller("/api/v1/orgs/{orgId}/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class OrgJobController {
 
     private final DataSource dataSource;
@@ -41,12 +49,13 @@ public class OrgJobController {
 
     /** A page of jobs, and the cursor of the next one (null on the last page). */
     @Serdeable
-    public record JobPage(List<JobView> items, String nextCursor) {
+    public record JobPage(List<JobView> items, @Nullable String nextCursor) {
     }
 
     @Get
     public JobPage list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
-                        @QueryValue(defaultValue = "50") int limit, @Nullable @QueryValue String cursor) {
+                        @io.swagger.v3.oas.annotations.Parameter(required = false)
+            @QueryValue(defaultValue = "50") int limit, @Nullable @QueryValue String cursor) {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalid("limit", "must be between 1 and 1000");
         }

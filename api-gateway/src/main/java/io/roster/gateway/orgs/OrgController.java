@@ -1,5 +1,12 @@
 package io.roster.gateway.orgs;
 
+import io.micronaut.core.annotation.Nullable;
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -34,6 +41,8 @@ import javax.sql.DataSource;
  */
 @Controller("/api/v1/orgs/{orgId}")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class OrgController {
 
     private final DataSource dataSource;
@@ -46,7 +55,7 @@ public class OrgController {
 
     /** An organization. */
     @Serdeable
-    public record OrgView(UUID id, String name, UUID parentId, int depth) {
+    public record OrgView(UUID id, String name, @Nullable UUID parentId, int depth) {
         static OrgView of(Organizations.Org org) {
             return new OrgView(org.id(), org.name(), org.parentId(), org.depth());
         }
@@ -64,7 +73,13 @@ public class OrgController {
 
     /** Each role's permissions. Admin always holds every permission and cannot be changed. */
     @Serdeable
-    public record Matrix(@NotNull Map<Role, Set<Permission>> roles) {
+    public record Matrix(@NotNull @Schema(implementation = RolesDocument.class) Map<Role, Set<Permission>> roles) {
+    }
+
+    /** How {@link Matrix#roles} looks in JSON, for the OpenAPI document: a role's name, its permissions. */
+    @Serdeable
+    record RolesDocument(@Nullable Set<Permission> Admin, @Nullable Set<Permission> Staff,
+                         @Nullable Set<Permission> User) {
     }
 
     @Get
@@ -72,6 +87,12 @@ public class OrgController {
         return OrgView.of(access.reach(caller, orgId));
     }
 
+    @ApiResponse(responseCode = "201", description = "The new sub-organization",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Location", description = "The new resource",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrgView.class)))
+    @ApiResponse(responseCode = "422", description = "The tree would be more than four levels deep",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/sub-orgs")
     public HttpResponse<OrgView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                         @Body @Valid NewOrg request) {

@@ -1,5 +1,11 @@
 package io.roster.gateway.orgs;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -31,6 +37,8 @@ import javax.sql.DataSource;
  */
 @Controller("/api/v1/orgs/{orgId}/tags")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class TagController {
 
     private final DataSource dataSource;
@@ -70,6 +78,12 @@ public class TagController {
         }));
     }
 
+    @ApiResponse(responseCode = "201", description = "The tag, created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Tag.class)))
+    @ApiResponse(responseCode = "200", description = "The tag, which existed already",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Tag.class)))
+    @ApiResponse(responseCode = "422", description = "The organization has as many tags as it may",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     public HttpResponse<Tag> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                     @Body @Valid Tag tag) {
@@ -79,6 +93,9 @@ public class TagController {
         return HttpResponse.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(new Tag(name));
     }
 
+    @ApiResponse(responseCode = "204", description = "The tag is deleted")
+    @ApiResponse(responseCode = "409", description = "Users of the organization carry the tag",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{tag}")
     public HttpResponse<Void> delete(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                      @PathVariable String tag) {

@@ -1,7 +1,9 @@
 package io.roster.gateway.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -10,13 +12,15 @@ import java.util.List;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+public record Problem(String type, String title, int status, String detail,
+                      @Nullable @Schema(description = "The fields at fault; absent when none is")
+                      List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     /** One field at fault: its name (JSON path or header or query parameter) and the reason. */
     @Serdeable
-    public record FieldError(String field, String reason) {
+    public record FieldError(@Nullable String field, String reason) {
     }
 
     public static String type(String slug) {

@@ -1,8 +1,17 @@
 package io.roster.gateway.users;
 
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.Explode;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
@@ -19,7 +28,12 @@ import java.util.UUID;
  */
 @Controller("/api/v1/orgs/{orgId}/users")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class UserController {
+
+    /** What {@code sort} may be. */
+    static final String SORT = "^(name|email|role|location|status|lastLogin)(,(asc|desc))?$";
 
     private final Access access;
     private final UserQueries queries;
@@ -31,10 +45,22 @@ public class UserController {
 
     @Get
     public UserQueries.Page list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
-                                 @Nullable @QueryValue String sort, @Nullable @QueryValue String role,
+                                 @Parameter(description = "A column, optionally with `,asc` or `,desc`",
+                                         schema = @Schema(type = "string", pattern = SORT))
+                                 @Nullable @QueryValue String sort,
+                                 @Parameter(description = "Any of these roles, comma-separated",
+                                         explode = Explode.FALSE, array = @ArraySchema(schema = @Schema(type = "string",
+                                         allowableValues = {"Admin", "Staff", "User"})))
+                                 @Nullable @QueryValue String role,
+                                 @Parameter(description = "Any of these statuses, comma-separated",
+                                         explode = Explode.FALSE, array = @ArraySchema(schema = @Schema(type = "string",
+                                         allowableValues = {"pending", "active", "inactive"})))
                                  @Nullable @QueryValue String status, @Nullable @QueryValue String tag,
                                  @Nullable @QueryValue String q,
+                                 @Parameter(required = false)
                                  @QueryValue(defaultValue = "false") boolean includeSubOrgs,
+                                 @Parameter(required = false, schema = @Schema(type = "integer", minimum = "1",
+                                         maximum = "1000", defaultValue = "50"))
                                  @QueryValue(defaultValue = "50") int limit,
                                  @Nullable @QueryValue String cursor) {
         UserListQuery query = UserListQuery.parse(sort, role, status, tag, q, includeSubOrgs, limit);

@@ -1,5 +1,14 @@
 package io.roster.gateway.users;
 
+import io.roster.contracts.user.UserStatus;
+import io.roster.contracts.user.Role;
+import io.micronaut.core.annotation.Nullable;
+import io.roster.gateway.problem.Problem;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.roster.gateway.problem.ProblemResponses;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -44,6 +53,8 @@ import javax.sql.DataSource;
  */
 @Controller("/api/v1/users/{userId}")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses
+@SecurityRequirement(name = "bearer")
 public class UserProfileController {
 
     private final UserActions actions;
@@ -63,7 +74,8 @@ public class UserProfileController {
 
     /** One action on a user. */
     @Serdeable
-    public record ActivityItem(Instant at, String action, UUID actorId, String client, String details) {
+    public record ActivityItem(Instant at, String action, @Nullable UUID actorId, @Nullable String client,
+                               @Nullable String details) {
     }
 
     /** The latest actions on a user, newest first. */
@@ -71,20 +83,36 @@ public class UserProfileController {
     public record ActivityPage(List<ActivityItem> items) {
     }
 
-    @Get
-    public UserSnapshot get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
-        return actions.get(caller, userId);
+    /** A user's profile, as the API shows it. */
+    @Serdeable
+    public record Profile(UUID id, UUID orgId, String email, String firstName, String lastName, Role role,
+                          @Nullable String location, List<String> tags, UserStatus status,
+                          @Nullable Instant lastLoginAt, @Nullable Instant invitedAt, Instant updatedAt) {
+        static Profile of(UserSnapshot user) {
+            return new Profile(user.id(), user.orgId(), user.email(), user.firstName(), user.lastName(), user.role(),
+                    user.location(), user.tags(), user.status(), user.lastLoginAt(), user.invitedAt(),
+                    user.updatedAt());
+        }
     }
 
+    @Get
+    public Profile get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
+        return Profile.of(actions.get(caller, userId));
+    }
+
+    @ApiResponse(responseCode = "422", description = "The email can never change (`email-immutable`); the "
+            + "organization would lose its last admin (`last-admin`)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Patch
-    public UserSnapshot edit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId,
-                             @Body Map<String, Object> patch) {
+    public Profile edit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId,
+                        @Body Map<String, Object> patch) {
         if (patch == null || patch.isEmpty()) {
             throw ProblemException.invalid("body", "send at least one of firstName, lastName, role, location");
         }
-        return actions.edit(caller, userId, patch);
+        return Profile.of(actions.edit(caller, userId, patch));
     }
 
+    @ApiResponse(responseCode = "204", description = "The password is set and every session of the user has ended")
     @Put("/password")
     public HttpResponse<Void> password(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId,
                                        @Body @Valid NewPassword request) {
@@ -92,6 +120,7 @@ public class UserProfileController {
         return HttpResponse.noContent();
     }
 
+    @ApiResponse(responseCode = "204", description = "Every session of the user has ended")
     @Post("/logout")
     public HttpResponse<Void> logout(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
         actions.forceLogout(caller, userId);
@@ -100,7 +129,8 @@ public class UserProfileController {
 
     @Get("/activity")
     public ActivityPage activity(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId,
-                                 @QueryValue(defaultValue = "100") int limit) {
+                                 @io.swagger.v3.oas.annotations.Parameter(required = false)
+            @QueryValue(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalid("limit", "must be between 1 and 1000");
         }
@@ -135,6 +165,8 @@ public class UserProfileController {
      * {@link #MAILED_ACTIVITY_ENTRIES}), to the requesting admin's own email. The mail leaves through the outbox
      * with an activity entry saying who asked; 202 once both are committed.
      */
+    @ApiResponse(responseCode = "202", description = "The log is on its way to the caller's email",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ActivityMailed.class)))
     @Post("/activity/email")
     public HttpResponse<ActivityMailed> emailActivity(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                                       @PathVariable UUID userId) {

@@ -1,5 +1,6 @@
 package io.roster.gateway.users;
 
+import io.micronaut.core.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.ObjectMapper;
@@ -39,12 +40,13 @@ public class UserQueries {
     /** One row of the list. */
     @Serdeable
     public record UserItem(UUID id, UUID orgId, String firstName, String lastName, String name, String email, Role role,
-                           String location, UserStatus status, Instant lastLoginAt, List<String> tags) {
+                           @Nullable String location, UserStatus status, @Nullable Instant lastLoginAt,
+                           List<String> tags) {
     }
 
     /** A page, and the cursor of the next one (null on the last page). */
     @Serdeable
-    public record Page(List<UserItem> items, String nextCursor) {
+    public record Page(List<UserItem> items, @Nullable String nextCursor) {
     }
 
     /** Where a page ended: the sort it belongs to, the last row's sort key and id. */

@@ -1,0 +1,79 @@
+package io.roster.testsupport;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Holds real responses to the OpenAPI document the gateway serves: status codes, content types, headers and bodies
+ * (schemas, enums, nullability) of every recorded exchange ({@link ApiClient#recorded()}) must be what the
+ * document says of that operation. Exchanges on paths or methods the document does not have (an unknown path, a
+ * CORS preflight) are skipped: they answer problems the framework gives, not an operation's.
+ */
+public final class OpenApiContract {
+
+    private static final Set<String> NOT_AN_OPERATION = Set.of("validation.response.path.missing",
+            "validation.request.path.missing", "validation.response.operation.notAllowed",
+            "validation.request.operation.notAllowed");
+
+    private final OpenApiInteractionValidator validator;
+
+    private OpenApiContract(OpenApiInteractionValidator validator) {
+        this.validator = validator;
+    }
+
+    /** The document served by the gateway at {@code api}. */
+    public static OpenApiContract served(URI api) {
+        ApiClient.Response document = new ApiClient(api).get("/api/v1/openapi/roster-v1.yml");
+        if (document.status() != 200) {
+            throw new IllegalStateException("the gateway serves no OpenAPI document: " + document.status());
+        }
+        ApiClient.recorded();
+        return new OpenApiContract(OpenApiInteractionValidator.createForInlineApiSpecification(document.body())
+                .build());
+    }
+
+    /** What is wrong with each exchange that the document does not describe, empty when all are right. */
+    public List<String> violations(List<ApiClient.Exchange> exchanges) {
+        List<String> violations = new ArrayList<>();
+        for (ApiClient.Exchange exchange : exchanges) {
+            SimpleResponse.Builder response = SimpleResponse.Builder.status(exchange.response().status());
+            for (Map.Entry<String, List<String>> header : exchange.response().headers().entrySet()) {
+                if (!header.getKey().startsWith(":")) {
+                    response.withHeader(header.getKey(), header.getValue());
+                }
+            }
+            String body = exchange.response().body();
+            if (body != null && !body.isEmpty()) {
+                response.withBody(body);
+            }
+            ValidationReport report = validator.validateResponse(exchange.path(),
+                    Request.Method.valueOf(exchange.method()), response.build());
+            for (ValidationReport.Message message : report.getMessages()) {
+                if (message.getLevel() == ValidationReport.Level.ERROR
+                        && !NOT_AN_OPERATION.contains(message.getKey())) {
+                    violations.add(exchange.method() + " " + exchange.path() + " " + exchange.response().status()
+                            + ": " + message.getKey() + ": " + message.getMessage());
+                }
+            }
+        }
+        return violations;
+    }
+
+    /** Every exchange recorded since the last call matches the document served at {@code api}. */
+    public static void assertRecordedResponsesMatch(URI api) {
+        List<ApiClient.Exchange> exchanges = ApiClient.recorded();
+        List<String> violations = served(api).violations(exchanges);
+        if (!violations.isEmpty()) {
+            throw new AssertionError(violations.size() + " of " + exchanges.size() + " responses differ from the "
+                    + "OpenAPI document:\n" + String.join("\n", violations.subList(0, Math.min(40,
+                    violations.size()))));
+        }
+    }
+}
