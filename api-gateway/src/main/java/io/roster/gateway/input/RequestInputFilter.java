@@ -53,7 +53,15 @@ public class RequestInputFilter implements Ordered {
         if (request.getHeaders().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
             return ProblemException.invalid("Authorization", "is sent more than once; send one bearer token");
         }
-        if (!Text.isSingleLine(request.getPath())) {
+        String path;
+        try {
+            // the path as the routes see it: %00 is a NUL
+            path = java.net.URLDecoder.decode(request.getPath().replace("+", "%2B"),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return ProblemException.invalid("path", "is not a valid URL path");
+        }
+        if (!Text.isSingleLine(path)) {
             return ProblemException.invalid("path", "holds a NUL or a control character");
         }
         for (Map.Entry<String, List<String>> parameter : request.getParameters().asMap().entrySet()) {
