@@ -7,14 +7,7 @@ import io.roster.workers.Workers;
 import io.roster.workers.WorkersConfig;
 import io.roster.contracts.job.JobCommand;
 import io.roster.workers.consume.ConsumerLoop;
-import io.roster.streams.StreamsConfigSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.Map;
 
 /**
@@ -25,7 +18,7 @@ public final class RosterSystem implements AutoCloseable {
 
     private final Map<String, String> env;
     private final Gateway gateway;
-    private StreamsApp streams;
+    private final StreamsApp streams;
     private Workers workers;
     private final ConsumerLoop.AfterApply<JobCommand> afterApply;
 
@@ -76,29 +69,6 @@ public final class RosterSystem implements AutoCloseable {
         workers.close();
         // the new instance keeps the hook: a test decides itself when (and whether again) a worker dies
         workers = Workers.start(WorkersConfig.from(new Settings(env)), afterApply);
-    }
-
-    /**
-     * Stops the status topology and starts it again; with {@code loseLocalState} its local state folder is deleted
-     * in between, so the new instance restores its stores from their changelog topics.
-     */
-    public void restartStreams(boolean loseLocalState) {
-        streams.close();
-        if (loseLocalState) {
-            deleteRecursively(Path.of(StreamsConfigSettings.from(new Settings(env)).stateDir()));
-        }
-        streams = StreamsApp.start(env);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -38,7 +38,7 @@ class CsvImportIT {
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
         env.put("ROSTER_CHUNK_SIZE", "500");
         env.put("ROSTER_WORKER_THREADS", "2");
-        try (RosterSystem system = RosterSystem.start(env);
+        try (PackagedRoster system = PackagedRoster.start(env);
              var pool = Database.pool(test.db(), "csv-test")) {
             ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             String org = InviteFlowIT.orgOf(admin);
@@ -140,7 +140,7 @@ class CsvImportIT {
     @Test
     void dialectsMalformedFilesAndIdempotency() {
         TestEnv test = TestEnv.create("csvdialects");
-        try (RosterSystem system = RosterSystem.start(InviteFlowIT.env(test));
+        try (PackagedRoster system = PackagedRoster.start(InviteFlowIT.env(test));
              var pool = Database.pool(test.db(), "csv-test")) {
             ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             String org = InviteFlowIT.orgOf(admin);

@@ -36,7 +36,7 @@ class InvitationIT {
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
         GreenMail smtp = smtpFor(env);
         env.put("ROSTER_PUBLIC_URL", "https://console.example");
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "invitations")) {
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "invitations")) {
             ApiClient anonymous = new ApiClient(system.apiUri());
             ApiClient admin = anonymous.login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             String org = InviteFlowIT.orgOf(admin);

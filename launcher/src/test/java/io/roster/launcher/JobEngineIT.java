@@ -87,7 +87,7 @@ class JobEngineIT {
         TestEnv test = TestEnv.create("cutoff");
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
         env.put("ROSTER_SUBMISSION_TIMEOUT", "PT1S");
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "cutoff")) {
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "cutoff")) {
             ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             UUID org = UUID.fromString(InviteFlowIT.orgOf(admin));
             // what a gateway that died mid-upload leaves: the job row, and chunks in a transaction never committed
@@ -105,7 +105,7 @@ class JobEngineIT {
     @Test
     void rowErrorsComeInPagesInRowOrder() {
         TestEnv test = TestEnv.create("errors");
-        try (RosterSystem system = RosterSystem.start(InviteFlowIT.env(test))) {
+        try (PackagedRoster system = PackagedRoster.start(InviteFlowIT.env(test))) {
             ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             String org = InviteFlowIT.orgOf(admin);
             String location = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", users("e", 25, 3)),

@@ -141,12 +141,30 @@ public final class PackagedRoster implements AutoCloseable {
         waitFor();
     }
 
-    /** A clean stop (SIGTERM, the shutdown hook runs), then the same launcher on the same environment again. */
-    public PackagedRoster restart() {
+    /**
+     * A clean stop (SIGTERM, the shutdown hook runs), then the same launcher on the same environment and API port
+     * again; with {@code loseStreamsState} the status topology's local state folder is deleted in between, so the
+     * new process restores its stores from their changelog topics.
+     */
+    public PackagedRoster restart(boolean loseStreamsState) {
         close();
+        if (loseStreamsState) {
+            deleteRecursively(Path.of(env.get("ROSTER_STREAMS_STATE_DIR")));
+        }
         Map<String, String> again = new HashMap<>(env);
         again.put("ROSTER_HTTP_PORT", Integer.toString(apiPort));
         return start(again);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -16,7 +16,7 @@ class ReadmeTourIT {
     @Test
     void theTourWorksAsWritten() throws IOException, InterruptedException {
         TestEnv test = TestEnv.create("tour");
-        try (RosterSystem system = RosterSystem.start(InviteFlowIT.env(test))) {
+        try (PackagedRoster system = PackagedRoster.start(InviteFlowIT.env(test))) {
             ProcessBuilder tour = new ProcessBuilder("bash", "../scripts/tour.sh").redirectErrorStream(true);
             tour.environment().putAll(Map.of("ROSTER_API", "http://127.0.0.1:" + system.apiUri().getPort(),
                     "ROSTER_ADMIN_EMAIL", InviteFlowIT.ADMIN, "ROSTER_ADMIN_PASSWORD", InviteFlowIT.PASSWORD));

@@ -37,8 +37,8 @@ class StatusFlowIT {
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
         env.put("ROSTER_INACTIVITY_PERIOD", "PT6S");
         env.put("ROSTER_STATUS_CHECK_INTERVAL", "PT0.5S");
-        try (RosterSystem system = RosterSystem.start(env);
-             KafkaProducer<String, byte[]> idp = new KafkaProducer<>(test.kafka().producer("identity-provider"))) {
+        PackagedRoster system = PackagedRoster.start(env);
+        try (KafkaProducer<String, byte[]> idp = new KafkaProducer<>(test.kafka().producer("identity-provider"))) {
             ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             String org = InviteFlowIT.orgOf(admin);
             String location = admin.post("/api/v1/orgs/" + org + "/jobs/invite",
@@ -58,7 +58,8 @@ class StatusFlowIT {
             login(idp, test, ida, UUID.fromString(org));
             awaitStatus(admin, org, "ida@example.com", "active");
 
-            system.restartStreams(true);
+            // the whole packaged run stops and starts again, the topology's local state deleted in between
+            system = system.restart(true);
 
             awaitStatus(admin, org, "ida@example.com", "inactive");
             login(idp, test, ida, UUID.fromString(org));
@@ -82,6 +83,8 @@ class StatusFlowIT {
             }
             assertEquals(List.of(UserStatus.active, UserStatus.inactive, UserStatus.active, UserStatus.inactive,
                     UserStatus.active), seen, "each transition once, in order");
+        } finally {
+            system.close();
         }
     }
 
