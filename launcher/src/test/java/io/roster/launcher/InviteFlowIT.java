@@ -9,7 +9,6 @@ import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserInvited;
 import io.roster.contracts.serde.Json;
 import io.roster.testsupport.ApiClient;
-import io.roster.testsupport.SimulatedCrash;
 import io.roster.testsupport.TestEnv;
 import io.roster.testsupport.TopicReader;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +43,7 @@ class InviteFlowIT {
     @Test
     void invitedUsersAreAppliedOnceAndPublishedOnce() {
         TestEnv test = TestEnv.create("flow");
-        try (RosterSystem system = RosterSystem.start(env(test))) {
+        try (PackagedRoster system = PackagedRoster.start(env(test))) {
             ApiClient admin = new ApiClient(system.apiUri()).login(ADMIN, PASSWORD);
             String org = orgOf(admin);
             List<Map<String, Object>> users = List.of(
@@ -93,29 +91,34 @@ class InviteFlowIT {
     }
 
     @Test
-    void workersKilledAfterTheCommitAndBeforeTheOffsetCommitApplyNothingTwice() {
+    void aRunHaltedAfterTheCommitAndBeforeTheOffsetCommitAppliesNothingTwice() throws Exception {
         TestEnv test = TestEnv.create("crash");
-        AtomicBoolean crashed = new AtomicBoolean();
-        try (RosterSystem system = RosterSystem.start(env(test), command -> {
-            if (crashed.compareAndSet(false, true)) {
-                throw new SimulatedCrash("after the database commit, before the offset commit");
-            }
-        })) {
-            ApiClient admin = new ApiClient(system.apiUri()).login(ADMIN, PASSWORD);
-            String org = orgOf(admin);
+        Map<String, String> crashing = new HashMap<>(env(test));
+        // the packaged run halts (as kill -9 would) right after its first chunk's database commit
+        crashing.put("ROSTER_FAULT_HALT_AFTER_CHUNKS", "invite:1");
+        String location;
+        String token;
+        String org;
+        try (PackagedRoster roster = PackagedRoster.start(crashing);
+             var pool = io.roster.persistence.Database.pool(test.db(), "crash")) {
+            ApiClient admin = new ApiClient(roster.apiUri()).login(ADMIN, PASSWORD);
+            token = admin.token();
+            org = orgOf(admin);
             List<Map<String, Object>> users = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 users.add(Map.of("email", "crash" + i + "@example.com", "firstName", "User" + i));
             }
-            String location = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", users), Map.of())
+            location = admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", users), Map.of())
                     .header("Location");
-            await().atMost(Duration.ofSeconds(60)).until(() -> !system.workers().allThreadsAlive());
-            assertTrue(crashed.get());
-            JsonNode halfway = admin.get(location).json();
-            assertEquals(2, halfway.get("processed").asInt(), "the first chunk was committed, then the worker died");
-
-            system.restartWorkers();
-
+            await().atMost(Duration.ofSeconds(60)).until(() -> !roster.alive());
+            assertTrue(roster.output().contains("ROSTER_FAULT_HALT_AFTER_CHUNKS: halting"), roster.output());
+            String job = location.substring(location.lastIndexOf('/') + 1);
+            assertEquals(2, io.roster.testsupport.Sql.count(pool, "SELECT processed FROM jobs WHERE id = '" + job
+                    + "'"), "the first chunk was committed, then the process died");
+            assertEquals(0, committedOffsets(test), "the applied chunk's offset was never committed: it comes again");
+        }
+        try (PackagedRoster again = PackagedRoster.start(env(test))) {
+            ApiClient admin = new ApiClient(again.apiUri()).withToken(token);
             JsonNode job = awaitFinished(admin, location);
             assertEquals("succeeded", job.get("state").asText());
             assertEquals(6, job.get("processed").asInt());
@@ -125,6 +128,17 @@ class InviteFlowIT {
             Map<UUID, Set<UUID>> events = invitedEvents(test, 7);
             assertEquals(7, events.size());
             assertTrue(events.values().stream().allMatch(ids -> ids.size() == 1), "no event id twice for one change");
+        }
+    }
+
+    /** The offsets the workers' group committed on the invites topic, summed over its partitions. */
+    static long committedOffsets(TestEnv test) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin kafka = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                test.infra().bootstrapServers()))) {
+            return kafka.listConsumerGroupOffsets(io.roster.workers.Workers.GROUP_ID).partitionsToOffsetAndMetadata()
+                    .get().entrySet().stream().filter(e -> e.getKey().topic().equals(test.topics().invites()))
+                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
         }
     }
 

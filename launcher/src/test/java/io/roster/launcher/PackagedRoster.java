@@ -135,6 +135,11 @@ public final class PackagedRoster implements AutoCloseable {
         return read(log);
     }
 
+    /** Whether the process is still running (a fault injected with {@code ROSTER_FAULT_HALT_AFTER_CHUNKS} ends it). */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** A crash: SIGKILL, without a shutdown hook. */
     public void kill() {
         process.destroyForcibly();
