@@ -89,9 +89,8 @@ class BulkActionsIT {
         return user;
     }
 
-    private static Stack start(TestEnv test, Map<String, String> env, RosterSystem system,
-                               javax.sql.DataSource pool) {
-        ApiClient admin = new ApiClient(system.apiUri()).login(ADMIN, InviteFlowIT.PASSWORD);
+    private static Stack start(TestEnv test, Map<String, String> env, java.net.URI api, javax.sql.DataSource pool) {
+        ApiClient admin = new ApiClient(api).login(ADMIN, InviteFlowIT.PASSWORD);
         return new Stack(test, env, admin, InviteFlowIT.orgOf(admin), foreignUser(pool), pool);
     }
 
@@ -126,8 +125,8 @@ class BulkActionsIT {
     void tagsApplyByIdsAndByFilterOnceAndOnlyWithinReach() {
         TestEnv test = TestEnv.create("bulktag");
         Map<String, String> env = InviteFlowIT.env(test);
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system, pool);
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system.apiUri(), pool);
             ApiClient admin = stack.admin();
             invite(admin, stack.org(), "t", 9, null);
             Map<String, String> ids = idsByEmail(admin, stack.org(), "");
@@ -213,8 +212,8 @@ class BulkActionsIT {
     void deleteNeedsTheConfirmationAndRemovesUsersWithTheirSessionsAndInvitations() {
         TestEnv test = TestEnv.create("bulkdel");
         Map<String, String> env = InviteFlowIT.env(test);
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system, pool);
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system.apiUri(), pool);
             ApiClient admin = stack.admin();
             invite(admin, stack.org(), "d", 8, null);
             Map<String, String> ids = idsByEmail(admin, stack.org(), "");
@@ -280,8 +279,8 @@ class BulkActionsIT {
     void theLastAdminOfAnOrganizationIsKept() {
         TestEnv test = TestEnv.create("lastadmin");
         Map<String, String> env = InviteFlowIT.env(test);
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system, pool);
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system.apiUri(), pool);
             ApiClient admin = stack.admin();
             String sub = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Branch"), Map.of())
                     .json().get("id").asText();
@@ -303,8 +302,8 @@ class BulkActionsIT {
         TestEnv test = TestEnv.create("bulkxfer");
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
         GreenMail smtp = InvitationIT.smtpFor(env);
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system, pool);
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system.apiUri(), pool);
             ApiClient admin = stack.admin();
             String dest = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Destination"),
                     Map.of()).json().get("id").asText();
@@ -369,8 +368,8 @@ class BulkActionsIT {
         TestEnv test = TestEnv.create("actmail");
         Map<String, String> env = new HashMap<>(InviteFlowIT.env(test));
         GreenMail smtp = InvitationIT.smtpFor(env);
-        try (RosterSystem system = RosterSystem.start(env); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system, pool);
+        try (PackagedRoster system = PackagedRoster.start(env); var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack = start(test, env, system.apiUri(), pool);
             ApiClient admin = stack.admin();
             invite(admin, stack.org(), "log", 1, null);
             String user = idsByEmail(admin, stack.org(), "").get("log0@bulk.example");
@@ -428,7 +427,7 @@ class BulkActionsIT {
                 throw new SimulatedCrash("after the database commit, before the offset commit");
             }
         }); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system, pool);
+            Stack stack = start(test, env, system.apiUri(), pool);
             ApiClient admin = stack.admin();
             String dest = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Elsewhere"),
                     Map.of()).json().get("id").asText();
