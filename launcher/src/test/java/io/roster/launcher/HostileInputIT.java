@@ -41,7 +41,6 @@ class HostileInputIT {
 
     @BeforeAll
     static void start() {
-        io.roster.testsupport.ApiClient.recorded();
         test = TestEnv.create("hostile");
         roster = PackagedRoster.start(test.env(Map.of("ROSTER_ADMIN_EMAIL", ADMIN, "ROSTER_ADMIN_PASSWORD",
                 PASSWORD)));
@@ -54,11 +53,7 @@ class HostileInputIT {
 
     @AfterAll
     static void stop() {
-        try {
-            io.roster.testsupport.OpenApiContract.assertRecordedResponsesMatch(roster.apiUri());
-        } finally {
-            roster.close();
-        }
+        roster.close();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.roster.launcher;
 import static org.awaitility.Awaitility.await;
 
 import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -76,6 +77,7 @@ public final class PackagedRoster implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar().toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(full);
+            ApiClient.recorded();
             Process process = builder.start();
             try {
                 Matcher[] up = new Matcher[2];
@@ -172,8 +174,29 @@ public final class PackagedRoster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process; before that, holds every API response the tests received since it started to the OpenAPI
+     * document it serves ({@link OpenApiContract}), so every end-to-end test on the packaged run checks the contract
+     * too. A process that already died (a crash test) is not asked.
+     */
     @Override
     public void close() {
+        List<ApiClient.Exchange> exchanges = ApiClient.recorded();
+        try {
+            if (process.isAlive() && !exchanges.isEmpty()) {
+                List<String> violations = OpenApiContract.served(apiUri()).violations(exchanges);
+                if (!violations.isEmpty()) {
+                    throw new AssertionError(violations.size() + " of " + exchanges.size() + " responses differ "
+                            + "from the OpenAPI document:\n" + String.join("\n",
+                            violations.subList(0, Math.min(40, violations.size()))));
+                }
+            }
+        } finally {
+            stop();
+        }
+    }
+
+    private void stop() {
         if (process.isAlive()) {
             process.destroy();
             try {

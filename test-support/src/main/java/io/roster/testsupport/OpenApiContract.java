@@ -65,15 +65,4 @@ public final class OpenApiContract {
         }
         return violations;
     }
-
-    /** Every exchange recorded since the last call matches the document served at {@code api}. */
-    public static void assertRecordedResponsesMatch(URI api) {
-        List<ApiClient.Exchange> exchanges = ApiClient.recorded();
-        List<String> violations = served(api).violations(exchanges);
-        if (!violations.isEmpty()) {
-            throw new AssertionError(violations.size() + " of " + exchanges.size() + " responses differ from the "
-                    + "OpenAPI document:\n" + String.join("\n", violations.subList(0, Math.min(40,
-                    violations.size()))));
-        }
-    }
 }

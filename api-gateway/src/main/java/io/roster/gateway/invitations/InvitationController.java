@@ -70,6 +70,8 @@ public class InvitationController {
     @ApiResponse(responseCode = "400",
             description = "Invalid request or a password the policy refuses; `errors` names the field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No invitation was ever sent with this token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "410",
             description = "The invitation was used, has expired, was revoked or replaced; `type` says which",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
