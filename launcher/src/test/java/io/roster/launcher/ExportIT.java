@@ -9,7 +9,6 @@ import io.roster.contracts.job.ExportCommand;
 import io.roster.gateway.Gateway;
 import io.roster.persistence.Database;
 import io.roster.testsupport.ApiClient;
-import io.roster.testsupport.SimulatedCrash;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
 import java.io.ByteArrayInputStream;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -39,12 +37,11 @@ class ExportIT {
     void exportsAreStoredOnceAndServedByAnyGateway() throws Exception {
         TestEnv test = TestEnv.create("export");
         Map<String, String> env = InviteFlowIT.env(test);
-        AtomicBoolean armed = new AtomicBoolean();
-        try (RosterSystem system = RosterSystem.start(env, command -> {
-            if (command instanceof ExportCommand && armed.compareAndSet(true, false)) {
-                throw new SimulatedCrash("after the export's commit, before the offset commit");
-            }
-        }); var pool = Database.pool(test.db(), "export"); Gateway other = Gateway.start(env)) {
+        Map<String, String> crashing = new java.util.HashMap<>(env);
+        // the packaged run halts (as kill -9 would) right after its first export's database commit
+        crashing.put("ROSTER_FAULT_HALT_AFTER_CHUNKS", "export:1");
+        PackagedRoster system = PackagedRoster.start(crashing);
+        try (var pool = Database.pool(test.db(), "export"); Gateway other = Gateway.start(env)) {
             ApiClient admin = new ApiClient(system.apiUri()).login(InviteFlowIT.ADMIN, InviteFlowIT.PASSWORD);
             String org = InviteFlowIT.orgOf(admin);
             String jobs = "/api/v1/orgs/" + org + JOBS;
@@ -66,12 +63,14 @@ class ExportIT {
             assertEquals(400, badColumns.status());
             assertEquals("columns[1]", badColumns.json().at("/errors/0/field").asText());
 
-            // a filter, three columns, a worker that dies after the commit: one file, once
-            armed.set(true);
+            // a filter, three columns, a run that dies after the commit: one file, once
             String byFilter = admin.post(jobs + "export", Map.of("filter", Map.of("role", List.of("User")),
                     "columns", List.of("name", "email", "location")), Map.of()).header("Location");
-            await().atMost(Duration.ofSeconds(60)).until(() -> !system.workers().allThreadsAlive());
-            system.restartWorkers();
+            PackagedRoster crashed = system;
+            await().atMost(Duration.ofSeconds(60)).until(() -> !crashed.alive());
+            crashed.close();
+            system = PackagedRoster.start(env);
+            admin = new ApiClient(system.apiUri()).withToken(admin.token());
             JsonNode job = InviteFlowIT.awaitFinished(admin, byFilter);
             assertEquals("succeeded", job.get("state").asText(), job.toString());
             assertEquals(3, job.get("total").asInt(), "the three Users (the admin is an Admin)");
@@ -107,6 +106,8 @@ class ExportIT {
             assertEquals("u0@x.example", all.get(1).get(1),
                     "in the order given");
             assertTrue(all.stream().noneMatch(r -> r.toList().contains("foreign@other.example")));
+        } finally {
+            system.close();
         }
     }
 
