@@ -16,16 +16,11 @@ import java.util.Map;
  */
 public final class RosterSystem implements AutoCloseable {
 
-    private final Map<String, String> env;
     private final Gateway gateway;
     private final StreamsApp streams;
-    private Workers workers;
-    private final ConsumerLoop.AfterApply<JobCommand> afterApply;
+    private final Workers workers;
 
-    private RosterSystem(Map<String, String> env, Gateway gateway, Workers workers, StreamsApp streams,
-                         ConsumerLoop.AfterApply<JobCommand> afterApply) {
-        this.env = Map.copyOf(env);
-        this.afterApply = afterApply;
+    private RosterSystem(Gateway gateway, Workers workers, StreamsApp streams) {
         this.gateway = gateway;
         this.workers = workers;
         this.streams = streams;
@@ -67,14 +62,14 @@ public final class RosterSystem implements AutoCloseable {
         };
     }
 
-    /** With a hook the workers call after each job chunk's commit (tests stop the workers there). */
-    public static RosterSystem start(Map<String, String> env, ConsumerLoop.AfterApply<JobCommand> afterApply) {
+    /** With a hook the workers call after each job chunk's commit ({@link #haltAfter}). */
+    private static RosterSystem start(Map<String, String> env, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         Gateway gateway = Gateway.start(env);
         Workers workers = null;
         try {
             workers = Workers.start(WorkersConfig.from(new Settings(env)), afterApply);
             StreamsApp streams = StreamsApp.start(env);
-            return new RosterSystem(env, gateway, workers, streams, afterApply);
+            return new RosterSystem(gateway, workers, streams);
         } catch (RuntimeException e) {
             if (workers != null) {
                 workers.close();
@@ -94,13 +89,6 @@ public final class RosterSystem implements AutoCloseable {
 
     public Workers workers() {
         return workers;
-    }
-
-    /** Stops the workers as they are and starts a fresh instance, as a process restart would. */
-    public void restartWorkers() {
-        workers.close();
-        // the new instance keeps the hook: a test decides itself when (and whether again) a worker dies
-        workers = Workers.start(WorkersConfig.from(new Settings(env)), afterApply);
     }
 
     @Override

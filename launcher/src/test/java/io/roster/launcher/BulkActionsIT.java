@@ -11,7 +11,6 @@ import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserDeleted;
 import io.roster.contracts.event.UserTagsChanged;
 import io.roster.contracts.event.UserTransferred;
-import io.roster.contracts.job.UsersChunk;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Role;
 import io.roster.persistence.Database;
@@ -19,7 +18,6 @@ import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import io.roster.testsupport.ApiClient;
-import io.roster.testsupport.SimulatedCrash;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
 import io.roster.testsupport.TopicReader;
@@ -34,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -418,52 +415,65 @@ class BulkActionsIT {
     }
 
     @Test
-    void aWorkerKilledMidJobAppliesNoRowTwiceForEachKindOfJob() {
+    void aRunHaltedMidJobAppliesNoRowTwiceForEachKindOfJob() {
         TestEnv test = TestEnv.create("bulkcrash");
         Map<String, String> env = InviteFlowIT.env(test);
-        AtomicBoolean armed = new AtomicBoolean();
-        try (RosterSystem system = RosterSystem.start(env, command -> {
-            if (command instanceof UsersChunk && armed.compareAndSet(true, false)) {
-                throw new SimulatedCrash("after the database commit, before the offset commit");
+        try (var pool = Database.pool(test.db(), "bulk")) {
+            Stack stack;
+            String dest;
+            List<String> all;
+            try (PackagedRoster setup = PackagedRoster.start(env)) {
+                stack = start(test, env, setup.apiUri(), pool);
+                ApiClient admin = stack.admin();
+                dest = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Elsewhere"),
+                        Map.of()).json().get("id").asText();
+                invite(admin, dest, "lead", 1, "Admin");
+                invite(admin, stack.org(), "k", 12, "User");
+                all = idsByEmail(admin, stack.org(), "&role=User").values().stream().sorted().toList();
             }
-        }); var pool = Database.pool(test.db(), "bulk")) {
-            Stack stack = start(test, env, system.apiUri(), pool);
-            ApiClient admin = stack.admin();
-            String dest = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Elsewhere"),
-                    Map.of()).json().get("id").asText();
-            invite(admin, dest, "lead", 1, "Admin");
-            invite(admin, stack.org(), "k", 12, "User");
-            List<String> all = idsByEmail(admin, stack.org(), "&role=User").values().stream().sorted().toList();
+            String token = stack.admin().token();
 
             Map<String, Object> tag = Map.of("userIds", all, "tag", "crash", "create", true);
-            crashOnce(system, armed, admin, stack.jobs() + "tag", tag, 12);
+            crashOnce(env, token, pool, stack.jobs() + "tag", tag, 12);
             assertEquals(12, distinctEvents(events(stack, UserTagsChanged.class, 12), e -> true));
 
             Map<String, Object> transfer = Map.of("userIds", all.subList(0, 6), "destinationAdminEmail",
                     "lead0@bulk.example");
-            crashOnce(system, armed, admin, stack.jobs() + "transfer", transfer, 6);
+            crashOnce(env, token, pool, stack.jobs() + "transfer", transfer, 6);
             assertEquals(6, distinctEvents(events(stack, UserTransferred.class, 6), e -> true));
 
             Map<String, Object> delete = Map.of("userIds", all.subList(6, 12), "confirm", "DELETE");
-            crashOnce(system, armed, admin, stack.jobs() + "delete", delete, 6);
+            crashOnce(env, token, pool, stack.jobs() + "delete", delete, 6);
             assertEquals(6, distinctEvents(events(stack, UserDeleted.class, 6), e -> true));
-            assertEquals(0, idsByEmail(admin, stack.org(), "&role=User").size());
-            assertEquals(7, idsByEmail(admin, dest, "").size());
+            try (PackagedRoster after = PackagedRoster.start(env)) {
+                ApiClient admin = new ApiClient(after.apiUri()).withToken(token);
+                assertEquals(0, idsByEmail(admin, stack.org(), "&role=User").size());
+                assertEquals(7, idsByEmail(admin, dest, "").size());
+            }
         }
     }
 
-    /** Runs the job with a worker that dies after its first chunk's commit, restarts it, checks the counts. */
-    private static void crashOnce(RosterSystem system, AtomicBoolean armed, ApiClient admin, String path,
+    /**
+     * Runs the job on a packaged run that halts (as kill -9 would) right after its first chunk's commit, then on a
+     * new process, and checks the counts.
+     */
+    private static void crashOnce(Map<String, String> env, String token, javax.sql.DataSource pool, String path,
                                   Map<String, Object> body, int rows) {
-        armed.set(true);
-        String location = admin.post(path, body, Map.of()).header("Location");
-        await().atMost(Duration.ofSeconds(60)).until(() -> !system.workers().allThreadsAlive());
-        assertEquals(2, admin.get(location).json().get("processed").asInt(), "one chunk committed, then the crash");
-        system.restartWorkers();
-        JsonNode job = InviteFlowIT.awaitFinished(admin, location);
-        assertEquals("succeeded", job.get("state").asText(), job.toString());
-        assertEquals(rows, job.get("processed").asInt());
-        assertEquals(rows, job.get("succeeded").asInt());
+        Map<String, String> crashing = new HashMap<>(env);
+        crashing.put("ROSTER_FAULT_HALT_AFTER_CHUNKS", "users:1");
+        String location;
+        try (PackagedRoster roster = PackagedRoster.start(crashing)) {
+            location = new ApiClient(roster.apiUri()).withToken(token).post(path, body, Map.of()).header("Location");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !roster.alive());
+        }
+        assertEquals(2, Sql.count(pool, "SELECT processed FROM jobs WHERE id = '"
+                + location.substring(location.lastIndexOf('/') + 1) + "'"), "one chunk committed, then the crash");
+        try (PackagedRoster again = PackagedRoster.start(env)) {
+            JsonNode job = InviteFlowIT.awaitFinished(new ApiClient(again.apiUri()).withToken(token), location);
+            assertEquals("succeeded", job.get("state").asText(), job.toString());
+            assertEquals(rows, job.get("processed").asInt());
+            assertEquals(rows, job.get("succeeded").asInt());
+        }
     }
 
     /** Each event names one user, and no user has two events: returns how many users. */
