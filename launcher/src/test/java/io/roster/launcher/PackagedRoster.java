@@ -132,6 +132,15 @@ public final class PackagedRoster implements AutoCloseable {
         return env;
     }
 
+    /** The broker the run uses: the one it was given, or the embedded one it started (as it printed). */
+    public String bootstrapServers() {
+        Matcher kafka = Pattern.compile("Kafka:\\s+(\\S+)").matcher(output());
+        if (!kafka.find()) {
+            throw new IllegalStateException("the run did not print its broker:\n" + output());
+        }
+        return kafka.group(1);
+    }
+
     /** Everything the process printed so far. */
     public String output() {
         return read(log);

@@ -41,6 +41,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                                                java.util.Map<String, String> settings) {
         try {
             Files.createDirectories(dataDir);
+            if (keep) {
+                stopOrphan(dataDir);
+            }
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(!keep)
@@ -63,6 +66,47 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return new EmbeddedPostgresServer(postgres);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /**
+     * A launcher killed with SIGKILL leaves its PostgreSQL running on the data directory, holding it: the next
+     * start would wait for it and give up. The postmaster named by {@code postmaster.pid}, if it still runs and is a
+     * postgres process on this very directory, is asked to stop (a fast shutdown: its clients are gone), and stopped
+     * hard if it does not within 30 s. The data is safe either way: PostgreSQL recovers from its WAL on start.
+     */
+    static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        java.util.List<String> lines = Files.readAllLines(pidFile);
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).strip());
+        } catch (RuntimeException e) {
+            return;
+        }
+        java.util.Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .filter(p -> lines.size() > 1 && Path.of(lines.get(1).strip()).toAbsolutePath().normalize()
+                        .equals(dataDir.toAbsolutePath().normalize()));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        LOG.warn("PostgreSQL (pid {}) was left running on {} by a run that did not stop cleanly; stopping it", pid,
+                dataDir);
+        new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
+        try {
+            orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            orphan.get().destroyForcibly();
+            orphan.get().onExit().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping PostgreSQL " + pid, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e);
         }
     }
 
