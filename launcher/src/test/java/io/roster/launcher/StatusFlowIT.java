@@ -69,8 +69,6 @@ class StatusFlowIT {
             java.util.Set<UUID> ids = new java.util.HashSet<>();
             try (TopicReader reader = new TopicReader(test.infra().bootstrapServers(), test.topics().userChanges())) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    seen.clear();
-                    ids.clear();
                     reader.readToEnd().stream().map(r -> Json.read(r.value(), UserChangeEvent.class))
                             .filter(e -> e.data() instanceof UserStatusChanged s && s.userId().equals(ida))
                             .forEach(e -> {

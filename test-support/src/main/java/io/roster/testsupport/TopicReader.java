@@ -20,6 +20,7 @@ public final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    private int returned;
 
     public TopicReader(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of(
@@ -35,7 +36,10 @@ public final class TopicReader implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
-    /** Polls until at least {@code count} records have been read in all (or fails after {@code timeout}). */
+    /**
+     * Polls until at least {@code count} records have been read in all (or fails after {@code timeout}); returns all
+     * read so far, those an earlier call returned included.
+     */
     public List<ConsumerRecord<String, byte[]>> awaitAtLeast(int count, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> {
             consumer.poll(Duration.ofMillis(100)).forEach(records::add);
@@ -44,14 +48,19 @@ public final class TopicReader implements AutoCloseable {
         return List.copyOf(records);
     }
 
-    /** Everything up to the current end of every partition. */
+    /**
+     * The records up to the current end of every partition that no earlier call returned: each record once, so
+     * that a caller polling in a loop counts what arrived, never the same record twice.
+     */
     public List<ConsumerRecord<String, byte[]>> readToEnd() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
             consumer.poll(Duration.ofMillis(100)).forEach(records::add);
             return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
         });
-        return List.copyOf(records);
+        List<ConsumerRecord<String, byte[]>> fresh = List.copyOf(records.subList(returned, records.size()));
+        returned = records.size();
+        return fresh;
     }
 
     @Override

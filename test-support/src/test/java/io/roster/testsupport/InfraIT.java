@@ -42,4 +42,18 @@ class InfraIT {
             assertTrue(reader.readToEnd().isEmpty(), "a fresh env sees no records of another");
         }
     }
+
+    @Test
+    void aTopicReaderReturnsEachRecordOnce() throws Exception {
+        TestEnv env = TestEnv.create("reader");
+        String topic = env.topics().invites();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(env.kafka().producer("reader-it"));
+             TopicReader reader = new TopicReader(env.infra().bootstrapServers(), topic)) {
+            producer.send(new ProducerRecord<>(topic, "a", "first".getBytes(StandardCharsets.UTF_8))).get();
+            assertEquals(List.of("a"), reader.readToEnd().stream().map(r -> r.key()).toList());
+            assertTrue(reader.readToEnd().isEmpty(), "nothing new: nothing returned again");
+            producer.send(new ProducerRecord<>(topic, "b", "second".getBytes(StandardCharsets.UTF_8))).get();
+            assertEquals(List.of("b"), reader.readToEnd().stream().map(r -> r.key()).toList());
+        }
+    }
 }
