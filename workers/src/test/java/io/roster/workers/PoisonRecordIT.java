@@ -29,8 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,15 +42,15 @@ class PoisonRecordIT {
     static com.zaxxer.hikari.HikariDataSource pool;
     static KafkaProducer<String, byte[]> producer;
 
-    @BeforeAll
-    static void setUp() {
+    @org.junit.jupiter.api.BeforeEach
+    void setUp() {
         env = TestEnv.create("poison");
         pool = Database.pool(env.db(), "test");
         producer = new KafkaProducer<>(env.kafka().producer("test"));
     }
 
-    @AfterAll
-    static void tearDown() {
+    @org.junit.jupiter.api.AfterEach
+    void tearDown() {
         producer.close();
         pool.close();
     }
@@ -114,6 +112,46 @@ class PoisonRecordIT {
             assertTrue(header(letter, "roster.dlq.error").contains("SQLSTATE 22021"), header(letter,
                     "roster.dlq.error"));
             await().atMost(Duration.ofSeconds(30)).until(() -> workersHealth(workers) == 200);
+        }
+    }
+
+    @Test
+    void theStatusConsumerAndTheMailerDeadLetterWhatTheyCannotReadAndGoOn() throws Exception {
+        UUID org = InviteWorkerIT.newOrg(pool);
+        UUID user = InviteWorkerIT.newAdmin(pool, org);
+        byte[] garbage = "{\"not\": a status".getBytes(StandardCharsets.UTF_8);
+        byte[] unknownMail = "{\"kind\":\"carrier-pigeon\"}".getBytes(StandardCharsets.UTF_8);
+        RecordMetadata badStatus = producer.send(new ProducerRecord<>(env.topics().userStatus(), 0, user.toString(),
+                garbage)).get();
+        RecordMetadata badMail = producer.send(new ProducerRecord<>(env.topics().mail(), 0, user.toString(),
+                unknownMail)).get();
+        // behind the garbage on the same partition: a transition that must still apply
+        java.time.Instant at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        producer.send(new ProducerRecord<>(env.topics().userStatus(), 0, user.toString(), Json.write(
+                new io.roster.contracts.event.StatusChanged(user, org, io.roster.contracts.user.UserStatus.pending,
+                        io.roster.contracts.user.UserStatus.active, at, at)))).get();
+        try (Workers workers = Workers.start(WorkersConfig.from(new Settings(env.env(Map.of(
+                "ROSTER_WORKER_THREADS", "1", "ROSTER_WORKERS_HEALTH_PORT", "0")))));
+             TopicReader deadLetters = new TopicReader(env.infra().bootstrapServers(), env.topics().deadLetters())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Sql.count(pool, "SELECT count(*) FROM users WHERE id = '"
+                    + user + "' AND status = 'active'") == 1);
+            List<ConsumerRecord<String, byte[]>> letters = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                letters.addAll(deadLetters.readToEnd());
+                return letters.size() >= 2;
+            });
+            assertEquals(2, letters.size());
+            Map<String, ConsumerRecord<String, byte[]>> byTopic = new java.util.HashMap<>();
+            letters.forEach(r -> byTopic.put(header(r, "roster.dlq.topic"), r));
+            ConsumerRecord<String, byte[]> status = byTopic.get(env.topics().userStatus());
+            assertArrayEquals(garbage, status.value());
+            assertEquals(Long.toString(badStatus.offset()), header(status, "roster.dlq.offset"));
+            assertEquals(Integer.toString(badStatus.partition()), header(status, "roster.dlq.partition"));
+            ConsumerRecord<String, byte[]> mail = byTopic.get(env.topics().mail());
+            assertArrayEquals(unknownMail, mail.value());
+            assertEquals(Long.toString(badMail.offset()), header(mail, "roster.dlq.offset"));
+            assertTrue(header(mail, "roster.dlq.error").contains("MalformedRecordException"), header(mail,
+                    "roster.dlq.error"));
         }
     }
 

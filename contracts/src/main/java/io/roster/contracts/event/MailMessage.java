@@ -15,8 +15,13 @@ import java.util.UUID;
 public record MailMessage(UUID id, String to, String subject, String text, String kind, UUID userId,
                           List<Attachment> attachments) {
 
+    /** A mail without an id, a recipient, a subject or a text cannot be sent: it is unreadable, not a mail. */
     @JsonCreator
     public MailMessage {
+        java.util.Objects.requireNonNull(id, "id");
+        java.util.Objects.requireNonNull(to, "to");
+        java.util.Objects.requireNonNull(subject, "subject");
+        java.util.Objects.requireNonNull(text, "text");
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }
 

@@ -10,4 +10,12 @@ import java.util.UUID;
  * have increasing {@code at}, so a consumer applies one only if it is newer than the last it applied.
  */
 public record StatusChanged(UUID userId, UUID orgId, UserStatus from, UserStatus to, Instant at, Instant lastLoginAt) {
+
+    /** A transition without a user, an organization, a new status or a time cannot apply: it is unreadable. */
+    public StatusChanged {
+        java.util.Objects.requireNonNull(userId, "userId");
+        java.util.Objects.requireNonNull(orgId, "orgId");
+        java.util.Objects.requireNonNull(to, "to");
+        java.util.Objects.requireNonNull(at, "at");
+    }
 }
