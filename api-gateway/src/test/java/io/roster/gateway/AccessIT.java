@@ -78,6 +78,7 @@ class AccessIT {
         subStaff = anonymous.login("staff@sub.example", PASSWORD);
         subUser = anonymous.login("user@sub.example", PASSWORD);
         otherAdmin = anonymous.login("admin@other.example", PASSWORD);
+        assertEquals(201, rootAdmin.post("/api/v1/orgs/" + root + "/tags", Map.of("name", "kept"), Map.of()).status());
         rootJob = UUID.fromString(rootAdmin.post("/api/v1/orgs/" + root + "/jobs/invite",
                 Map.of("users", List.of(Map.of("email", "job@root.example", "firstName", "J"))), Map.of())
                 .json().get("id").asText());
@@ -124,7 +125,12 @@ class AccessIT {
                 new Object[] {"POST", "/api/v1/users/" + user + "/activity/email", Map.of()},
                 new Object[] {"GET", "/api/v1/jobs/" + rootJob, null},
                 new Object[] {"GET", "/api/v1/jobs/" + rootJob + "/errors", null},
-                new Object[] {"GET", "/api/v1/jobs/" + rootJob + "/result", null});
+                new Object[] {"GET", "/api/v1/jobs/" + rootJob + "/result", null},
+                new Object[] {"GET", "/api/v1/orgs/" + org + "/jobs", null},
+                new Object[] {"DELETE", "/api/v1/jobs/" + rootJob, null},
+                new Object[] {"DELETE", "/api/v1/orgs/" + org + "/tags/kept", null},
+                new Object[] {"POST", "/api/v1/users/" + user + "/invitation", Map.of()},
+                new Object[] {"DELETE", "/api/v1/users/" + user + "/invitation", null});
     }
 
     static ApiClient.Response call(ApiClient client, Object[] call) {
@@ -148,6 +154,9 @@ class AccessIT {
         assertEquals(before, count("SELECT count(*) FROM user_activity"));
         assertEquals(0, count("SELECT count(*) FROM organizations WHERE name = 'x'"));
         assertEquals(0, count("SELECT count(*) FROM jobs WHERE type <> 'invite'"), "no bulk job was created");
+        assertEquals(0, count("SELECT count(*) FROM jobs WHERE cancel_requested_at IS NOT NULL"), "nothing cancelled");
+        assertEquals(1, count("SELECT count(*) FROM org_tags WHERE org_id = '" + root + "' AND name = 'kept'"),
+                "the tag is still there");
     }
 
     @Test
