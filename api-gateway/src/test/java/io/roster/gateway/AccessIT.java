@@ -307,6 +307,30 @@ class AccessIT {
         assertEquals(404, rootAdmin.send("DELETE", "/api/v1/orgs/" + org + "/tags/beta", null).status());
     }
 
+    /**
+     * The ids of {@code items} in the order the list promises: by the column's sort key (names and locations
+     * lower-cased, no location as "", no login before any), ties by id, all reversed for descending.
+     */
+    static List<String> expectedOrder(JsonNode items, String column, boolean descending) {
+        List<JsonNode> sorted = new ArrayList<>();
+        items.forEach(sorted::add);
+        java.util.Comparator<JsonNode> byKey = java.util.Comparator.comparing(item -> switch (column) {
+            case "name" -> (item.get("firstName").asText() + " " + item.get("lastName").asText())
+                    .toLowerCase(java.util.Locale.ROOT);
+            case "email" -> item.get("email").asText();
+            case "role" -> item.get("role").asText();
+            case "location" -> item.get("location").isNull() ? "" : item.get("location").asText()
+                    .toLowerCase(java.util.Locale.ROOT);
+            case "status" -> item.get("status").asText();
+            case "lastLogin" -> item.get("lastLoginAt").isNull() ? "" : Instant.parse(item.get("lastLoginAt")
+                    .asText()).toString();
+            default -> throw new IllegalArgumentException(column);
+        });
+        java.util.Comparator<JsonNode> order = byKey.thenComparing(item -> item.get("id").asText());
+        sorted.sort(descending ? order.reversed() : order);
+        return sorted.stream().map(item -> item.get("id").asText()).toList();
+    }
+
     @Test
     void everySortPagesThroughEveryUserOnceInOrder() {
         UUID org = UUID.fromString(rootAdmin.post("/api/v1/orgs/" + root + "/sub-orgs", Map.of("name", "Listed"),
@@ -332,7 +356,10 @@ class AccessIT {
             for (String direction : List.of("asc", "desc")) {
                 for (String filter : List.of("", "&role=Admin,Staff", "&status=active,inactive&tag=even")) {
                     String query = "?sort=" + column + "," + direction + filter;
-                    List<String> whole = ids(rootAdmin.get(base + query + "&limit=1000").json());
+                    JsonNode wholePage = rootAdmin.get(base + query + "&limit=1000").json();
+                    List<String> whole = ids(wholePage);
+                    assertEquals(expectedOrder(wholePage.get("items"), column, direction.equals("desc")), whole,
+                            "the order of " + query);
                     List<String> paged = new ArrayList<>();
                     String cursor = null;
                     do {
