@@ -45,8 +45,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The invite worker over a real broker and database: exactly-once rows and events across a crash, dead letters. */
@@ -57,15 +57,16 @@ class InviteWorkerIT {
     static com.zaxxer.hikari.HikariDataSource pool;
     static KafkaProducer<String, byte[]> producer;
 
-    @BeforeAll
-    static void setUp() {
+    /** A topic prefix, schema and consumer group's offsets of its own for each test: no test sees another's. */
+    @BeforeEach
+    void setUp() {
         env = TestEnv.create("workers");
         pool = Database.pool(env.db(), "test");
         producer = new KafkaProducer<>(env.kafka().producer("test"));
     }
 
-    @AfterAll
-    static void tearDown() {
+    @AfterEach
+    void tearDown() {
         producer.close();
         pool.close();
     }

@@ -56,9 +56,12 @@ class MailerIT {
             for (MailMessage mail : sent) {
                 publish(producer, env, mail);
             }
+            int republished = 0;
             for (int i = 0; i < mails; i += 25) {
                 publish(producer, env, sent.get(i)); // re-published, later on the topic
+                republished++;
             }
+            long records = mails + republished;
             producer.flush();
             WorkersConfig config = WorkersConfig.from(new Settings(env.env(Map.of("ROSTER_WORKER_THREADS", "1",
                     "ROSTER_WORKERS_HEALTH_PORT", "0", "ROSTER_SMTP_HOST", "127.0.0.1",
@@ -66,7 +69,9 @@ class MailerIT {
             try (Workers workers = Workers.start(config)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> Sql.count(pool,
                         "SELECT count(*) FROM processed_messages WHERE consumer = 'mailer'") == mails);
-                Thread.sleep(1000); // time for a re-published mail to go out a second time, were it to
+                // every record, the re-published ones included, consumed and its offset committed: a mail that
+                // were to go out a second time has gone by then
+                await().atMost(Duration.ofSeconds(60)).until(() -> committed(env) == records);
             }
             Map<String, Integer> received = new HashMap<>();
             for (MimeMessage message : smtp.getReceivedMessages()) {
@@ -76,6 +81,18 @@ class MailerIT {
             assertTrue(received.values().stream().allMatch(n -> n == 1), "none twice: " + received);
         } finally {
             smtp.stop();
+        }
+    }
+
+    /** The offsets the mailer's group committed on the mail topic, summed over its partitions. */
+    private static long committed(TestEnv env) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin kafka = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                env.infra().bootstrapServers()))) {
+            return kafka.listConsumerGroupOffsets(io.roster.workers.Workers.MAIL_GROUP_ID)
+                    .partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(env.topics().mail()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
         }
     }
 
