@@ -14,8 +14,10 @@ class JobConsumerTest {
         WorkersConfig config = WorkersConfig.from(new Settings(Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", "localhost:1",
                 "ROSTER_DB_URL", "jdbc:postgresql://localhost:1/x")));
         Map<String, Object> props = Workers.jobConsumer(config, "test");
-        assertEquals(Workers.JOB_POLL_RECORDS, props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
-        assertEquals(Workers.GROUP_ID, props.get(ConsumerConfig.GROUP_ID_CONFIG));
+        // a few seconds of work and a megabyte or two of chunks a poll, not Kafka's 500 records
+        assertEquals(8, props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+        assertEquals("roster-workers", props.get(ConsumerConfig.GROUP_ID_CONFIG),
+                "every worker instance shares one group: the name is part of the deployment");
     }
 
     @Test
@@ -23,7 +25,8 @@ class JobConsumerTest {
         WorkersConfig config = WorkersConfig.from(new Settings(Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", "localhost:1",
                 "ROSTER_DB_URL", "jdbc:postgresql://localhost:1/x")));
         Map<String, Object> props = Workers.mailConsumer(config, "test");
-        assertEquals(io.roster.workers.mail.Mailer.POLL_RECORDS, props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
-        assertEquals(Workers.MAIL_GROUP_ID, props.get(ConsumerConfig.GROUP_ID_CONFIG));
+        // at most a poll's mails are sent again after a crash: the bound the README gives
+        assertEquals(100, props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+        assertEquals("roster-mailer", props.get(ConsumerConfig.GROUP_ID_CONFIG));
     }
 }
