@@ -115,7 +115,8 @@ class InviteFlowIT {
             String job = location.substring(location.lastIndexOf('/') + 1);
             assertEquals(2, io.roster.testsupport.Sql.count(pool, "SELECT processed FROM jobs WHERE id = '" + job
                     + "'"), "the first chunk was committed, then the process died");
-            assertEquals(0, committedOffsets(test), "the applied chunk's offset was never committed: it comes again");
+            assertEquals(0, io.roster.testsupport.CommittedOffsets.sum(test.infra().bootstrapServers(),
+                    io.roster.workers.Workers.GROUP_ID, test.topics().invites()), "the applied chunk's offset was never committed: it comes again");
         }
         try (PackagedRoster again = PackagedRoster.start(env(test))) {
             ApiClient admin = new ApiClient(again.apiUri()).withToken(token);
@@ -128,17 +129,6 @@ class InviteFlowIT {
             Map<UUID, Set<UUID>> events = invitedEvents(test, 7);
             assertEquals(7, events.size());
             assertTrue(events.values().stream().allMatch(ids -> ids.size() == 1), "no event id twice for one change");
-        }
-    }
-
-    /** The offsets the workers' group committed on the invites topic, summed over its partitions. */
-    static long committedOffsets(TestEnv test) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin kafka = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                test.infra().bootstrapServers()))) {
-            return kafka.listConsumerGroupOffsets(io.roster.workers.Workers.GROUP_ID).partitionsToOffsetAndMetadata()
-                    .get().entrySet().stream().filter(e -> e.getKey().topic().equals(test.topics().invites()))
-                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
         }
     }
 

@@ -38,13 +38,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,13 +218,8 @@ class InviteWorkerIT {
         return Sql.count(pool, sql);
     }
 
-    static long committedOffsets() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                env.infra().bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(Workers.GROUP_ID)
-                    .partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(env.topics().invites()))
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
+    static long committedOffsets() {
+        return io.roster.testsupport.CommittedOffsets.sum(env.infra().bootstrapServers(), Workers.GROUP_ID,
+                env.topics().invites());
     }
 }

@@ -71,7 +71,9 @@ class MailerIT {
                         "SELECT count(*) FROM processed_messages WHERE consumer = 'mailer'") == mails);
                 // every record, the re-published ones included, consumed and its offset committed: a mail that
                 // were to go out a second time has gone by then
-                await().atMost(Duration.ofSeconds(60)).until(() -> committed(env) == records);
+                await().atMost(Duration.ofSeconds(60)).until(() -> io.roster.testsupport.CommittedOffsets.sum(
+                        env.infra().bootstrapServers(), io.roster.workers.Workers.MAIL_GROUP_ID, env.topics().mail())
+                        == records);
             }
             Map<String, Integer> received = new HashMap<>();
             for (MimeMessage message : smtp.getReceivedMessages()) {
@@ -81,18 +83,6 @@ class MailerIT {
             assertTrue(received.values().stream().allMatch(n -> n == 1), "none twice: " + received);
         } finally {
             smtp.stop();
-        }
-    }
-
-    /** The offsets the mailer's group committed on the mail topic, summed over its partitions. */
-    private static long committed(TestEnv env) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin kafka = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                env.infra().bootstrapServers()))) {
-            return kafka.listConsumerGroupOffsets(io.roster.workers.Workers.MAIL_GROUP_ID)
-                    .partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(env.topics().mail()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
         }
     }
 
