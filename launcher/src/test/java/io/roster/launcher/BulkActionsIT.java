@@ -461,6 +461,11 @@ class BulkActionsIT {
                                   Map<String, Object> body, int rows) {
         Map<String, String> crashing = new HashMap<>(env);
         crashing.put("ROSTER_FAULT_HALT_AFTER_CHUNKS", "users:1");
+        io.roster.contracts.Topics topics = io.roster.platform.KafkaSettings.from(new io.roster.platform.Settings(env))
+                .topics();
+        String topic = path.endsWith("transfer") ? topics.transfers() : topics.bulkActions();
+        long committedBefore = io.roster.testsupport.CommittedOffsets.sum(env.get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"),
+                io.roster.workers.Workers.GROUP_ID, topic);
         String location;
         try (PackagedRoster roster = PackagedRoster.start(crashing)) {
             location = new ApiClient(roster.apiUri()).withToken(token).post(path, body, Map.of()).header("Location");
@@ -468,6 +473,9 @@ class BulkActionsIT {
         }
         assertEquals(2, Sql.count(pool, "SELECT processed FROM jobs WHERE id = '"
                 + location.substring(location.lastIndexOf('/') + 1) + "'"), "one chunk committed, then the crash");
+        assertEquals(committedBefore, io.roster.testsupport.CommittedOffsets.sum(
+                env.get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"), io.roster.workers.Workers.GROUP_ID, topic),
+                "the applied chunk's offset was not committed: it comes again");
         try (PackagedRoster again = PackagedRoster.start(env)) {
             JsonNode job = InviteFlowIT.awaitFinished(new ApiClient(again.apiUri()).withToken(token), location);
             assertEquals("succeeded", job.get("state").asText(), job.toString());

@@ -64,11 +64,16 @@ class ExportIT {
             assertEquals("columns[1]", badColumns.json().at("/errors/0/field").asText());
 
             // a filter, three columns, a run that dies after the commit: one file, once
+            long committedBefore = io.roster.testsupport.CommittedOffsets.sum(test.infra().bootstrapServers(),
+                    io.roster.workers.Workers.GROUP_ID, test.topics().exports());
             String byFilter = admin.post(jobs + "export", Map.of("filter", Map.of("role", List.of("User")),
                     "columns", List.of("name", "email", "location")), Map.of()).header("Location");
             PackagedRoster crashed = system;
             await().atMost(Duration.ofSeconds(60)).until(() -> !crashed.alive());
             crashed.close();
+            assertEquals(committedBefore, io.roster.testsupport.CommittedOffsets.sum(test.infra().bootstrapServers(),
+                    io.roster.workers.Workers.GROUP_ID, test.topics().exports()),
+                    "the export's offset was not committed: it comes again, and finds its file made");
             system = PackagedRoster.start(env);
             admin = new ApiClient(system.apiUri()).withToken(admin.token());
             JsonNode job = InviteFlowIT.awaitFinished(admin, byFilter);
