@@ -9,6 +9,7 @@ import io.roster.contracts.event.UserTransferred;
 import io.roster.contracts.event.UserUpdated;
 import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Role;
+import io.roster.persistence.BulkSelection.Found;
 import io.roster.persistence.Jobs.RowError;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,9 +40,6 @@ public final class BulkUsers {
 
     /** Who does it, in which job, from which client. */
     public record Actor(UUID userId, UUID jobId, String client) {
-    }
-
-    private record Found(UUID id, UUID orgId, Role role, String email, String firstName, int rowNo) {
     }
 
     private BulkUsers() {
@@ -114,7 +112,7 @@ public final class BulkUsers {
             }
         }
         Set<UUID> demotions = new HashSet<>(demoted.keySet());
-        keepLastAdmins(connection, demoted, errors, "role", "demote");
+        BulkSelection.keepLastAdmins(connection, demoted, errors, "role", "demote");
         demotions.removeAll(demoted.keySet());
         wanted.keySet().removeAll(demotions);
         List<Users.Change> changes = new ArrayList<>(wanted.size());
@@ -157,9 +155,9 @@ public final class BulkUsers {
     public static Result tag(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo, String tag,
                              boolean remove, Actor actor) throws SQLException {
         List<RowError> errors = new ArrayList<>();
-        Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, false, errors);
+        Map<UUID, Found> found = BulkSelection.inReach(connection, orgId, ids, firstRowNo, false, errors);
         if (!remove) {
-            refuseUndefinedTag(connection, found, tag, errors);
+            BulkSelection.refuseUndefinedTag(connection, found, tag, errors);
         }
         List<Users.Change> changes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET tags = "
@@ -200,7 +198,7 @@ public final class BulkUsers {
         List<RowError> errors = new ArrayList<>();
         List<Users.Change> changes = new ArrayList<>(ids.size());
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ANY (?) AND id <> ? "
-                + "AND role <> 'Admin' AND " + REACH + " RETURNING id, org_id")) {
+                + "AND role <> 'Admin' AND " + BulkSelection.REACH + " RETURNING id, org_id")) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, actor.userId());
             ps.setObject(3, orgId);
@@ -218,12 +216,13 @@ public final class BulkUsers {
                     restRows.add(firstRowNo + i);
                 }
             }
-            found = inReach(connection, orgId, rest, restRows, true, errors);
-            refuseSelf(found, actor, errors, "cannot_delete_self", "you cannot delete yourself; ask another admin");
+            found = BulkSelection.inReach(connection, orgId, rest, restRows, true, errors);
+            BulkSelection.refuseSelf(found, actor, errors, "cannot_delete_self",
+                    "you cannot delete yourself; ask another admin");
         }
         int succeeded = removeActivityAndRecord(connection, changes);
         if (!found.isEmpty()) {
-            keepLastAdmins(connection, found, errors, "userIds", "delete");
+            BulkSelection.keepLastAdmins(connection, found, errors, "userIds", "delete");
             List<Users.Change> more = new ArrayList<>(found.size());
             try (PreparedStatement ps = connection.prepareStatement(
                     "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
@@ -269,8 +268,9 @@ public final class BulkUsers {
                                   Organizations.Org destination, UUID destinationAdminId, Role role, Actor actor)
             throws SQLException {
         List<RowError> errors = new ArrayList<>();
-        Map<UUID, Found> found = inReach(connection, orgId, ids, firstRowNo, true, errors);
-        refuseSelf(found, actor, errors, "cannot_transfer_self", "you cannot transfer yourself; ask another admin");
+        Map<UUID, Found> found = BulkSelection.inReach(connection, orgId, ids, firstRowNo, true, errors);
+        BulkSelection.refuseSelf(found, actor, errors, "cannot_transfer_self",
+                "you cannot transfer yourself; ask another admin");
         found.values().removeIf(user -> {
             if (user.orgId().equals(destination.id())) {
                 errors.add(new RowError(user.rowNo(), "userIds", "already_in_destination",
@@ -279,7 +279,7 @@ public final class BulkUsers {
             }
             return false;
         });
-        keepLastAdmins(connection, found, errors, "userIds", "transfer");
+        BulkSelection.keepLastAdmins(connection, found, errors, "userIds", "transfer");
         UUID[] moving = found.keySet().toArray(UUID[]::new);
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM sessions WHERE user_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid", moving));
@@ -322,116 +322,5 @@ public final class BulkUsers {
             }
         }
         return new Result(changes.size(), errors);
-    }
-
-    /** Users in the organization {@code ?} or below it (the reach of a job's organization). */
-    private static final String REACH = "org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))";
-
-    private static Map<UUID, Found> inReach(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo,
-                                            boolean lock, List<RowError> errors) throws SQLException {
-        List<Integer> rowNos = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            rowNos.add(firstRowNo + i);
-        }
-        return inReach(connection, orgId, ids, rowNos, lock, errors);
-    }
-
-    /**
-     * The users of {@code ids} (at rows {@code rowNos}) within reach of {@code orgId}, in row order (locked when
-     * {@code lock}); the others are added to {@code errors} as {@code not_found}.
-     */
-    private static Map<UUID, Found> inReach(Connection connection, UUID orgId, List<UUID> ids, List<Integer> rowNos,
-                                            boolean lock, List<RowError> errors) throws SQLException {
-        Map<UUID, Found> rows = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, org_id, role, email, first_name FROM users "
-                + "WHERE id = ANY (?) AND " + REACH + (lock ? " ORDER BY id FOR UPDATE" : ""))) {
-            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            ps.setObject(2, orgId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    rows.put(id, new Found(id, rs.getObject(2, UUID.class), Role.valueOf(rs.getString(3)),
-                            rs.getString(4), rs.getString(5), 0));
-                }
-            }
-        }
-        Map<UUID, Found> inOrder = new LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            UUID id = ids.get(i);
-            Found user = rows.get(id);
-            if (user == null) {
-                errors.add(new RowError(rowNos.get(i), "userIds", "not_found",
-                        "no user " + id + " in this organization or its sub-organizations"));
-            } else {
-                inOrder.put(id, new Found(id, user.orgId(), user.role(), user.email(), user.firstName(), rowNos.get(i)));
-            }
-        }
-        return inOrder;
-    }
-
-    /** Takes out of {@code found} the users whose organization does not define {@code tag}. */
-    private static void refuseUndefinedTag(Connection connection, Map<UUID, Found> found, String tag,
-                                           List<RowError> errors) throws SQLException {
-        Set<UUID> orgs = new HashSet<>();
-        found.values().forEach(user -> orgs.add(user.orgId()));
-        if (orgs.isEmpty()) {
-            return;
-        }
-        Set<UUID> defining = new HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT org_id FROM org_tags WHERE org_id = ANY (?) AND name = ?")) {
-            ps.setArray(1, connection.createArrayOf("uuid", orgs.toArray()));
-            ps.setString(2, tag);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    defining.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        found.values().removeIf(user -> {
-            if (defining.contains(user.orgId())) {
-                return false;
-            }
-            errors.add(new RowError(user.rowNo(), "userIds", "tag_not_defined", "the organization of user "
-                    + user.id() + " does not define the tag; create it there first"));
-            return true;
-        });
-    }
-
-    private static void refuseSelf(Map<UUID, Found> found, Actor actor, List<RowError> errors, String code,
-                                   String message) {
-        Found self = found.remove(actor.userId());
-        if (self != null) {
-            errors.add(new RowError(self.rowNo(), "userIds", code, message));
-        }
-    }
-
-    /**
-     * Leaves every organization at least one admin ({@link LastAdmins}): an organization with no admin outside
-     * {@code found} keeps the last of its admins there (in row order), who is taken out of {@code found} and
-     * reported as {@code last_admin}. Call with the admins in {@code found} locked.
-     */
-    private static void keepLastAdmins(Connection connection, Map<UUID, Found> found, List<RowError> errors,
-                                       String field, String verb) throws SQLException {
-        Map<UUID, List<Found>> adminsByOrg = new java.util.TreeMap<>();
-        for (Found user : found.values()) {
-            if (user.role() == Role.Admin) {
-                adminsByOrg.computeIfAbsent(user.orgId(), k -> new ArrayList<>()).add(user);
-            }
-        }
-        if (adminsByOrg.isEmpty()) {
-            return;
-        }
-        Map<UUID, List<UUID>> leavingIds = new java.util.TreeMap<>();
-        adminsByOrg.forEach((org, admins) -> leavingIds.put(org, admins.stream().map(Found::id).toList()));
-        Set<UUID> lastOnes = LastAdmins.orgsLeftWithout(connection, leavingIds);
-        for (UUID org : lastOnes) {
-            List<Found> leaving = adminsByOrg.get(org);
-            Found last = leaving.get(leaving.size() - 1);
-            found.remove(last.id());
-            errors.add(new RowError(last.rowNo(), field, "last_admin", "user " + last.id()
-                    + " is the last admin of their organization; make someone else an admin before you " + verb
-                    + " them"));
-        }
     }
 }

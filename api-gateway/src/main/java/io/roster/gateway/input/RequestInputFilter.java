@@ -71,8 +71,7 @@ public class RequestInputFilter implements Ordered {
             }
             for (String value : parameter.getValue()) {
                 if (!Text.isSingleLine(value)) {
-                    return ProblemException.invalid(name, "holds a NUL, a control character, a line break or a "
-                            + "bidirectional override");
+                    return ProblemException.invalid(name, Text.NOT_SINGLE_LINE);
                 }
                 if (BOOLEANS.contains(name) && !value.equals("true") && !value.equals("false")) {
                     return ProblemException.invalid(name, "must be true or false");

@@ -97,8 +97,7 @@ public class OrgController {
     public HttpResponse<OrgView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                         @Body @Valid NewOrg request) {
         if (!io.roster.contracts.text.Text.isSingleLine(request.name())) {
-            throw ProblemException.invalid("name", "holds a NUL, a control character, a line break or a "
-                    + "bidirectional override");
+            throw ProblemException.invalid("name", io.roster.contracts.text.Text.NOT_SINGLE_LINE);
         }
         Organizations.Org parent = access.adminOf(caller, orgId);
         if (parent.depth() >= Organizations.MAX_DEPTH) {

@@ -133,8 +133,7 @@ public class UserActions {
             throw ProblemException.invalid(field, "must be a string");
         }
         if (!io.roster.contracts.text.Text.isSingleLine(s)) {
-            throw ProblemException.invalid(field, "holds a NUL, a control character, a line break or a "
-                    + "bidirectional override");
+            throw ProblemException.invalid(field, io.roster.contracts.text.Text.NOT_SINGLE_LINE);
         }
         String stripped = s.strip();
         if (!nullable && stripped.isEmpty()) {

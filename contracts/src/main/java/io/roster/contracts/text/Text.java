@@ -9,6 +9,10 @@ package io.roster.contracts.text;
  */
 public final class Text {
 
+    /** Why a value is not single-line display text, as every error message says it. */
+    public static final String NOT_SINGLE_LINE =
+            "holds a NUL, a control character, a line break or a bidirectional override";
+
     private Text() {
     }
 

@@ -133,7 +133,7 @@ public final class InviteRowValidator {
             return false;
         }
         errors.add(new RowError(rowNo, field, "invalid_characters",
-                field + " holds a NUL, a control character, a line break or a bidirectional override"));
+                field + " " + Text.NOT_SINGLE_LINE));
         return true;
     }
 }
