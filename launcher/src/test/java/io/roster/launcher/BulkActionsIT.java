@@ -325,13 +325,22 @@ class BulkActionsIT {
                     List.of(ids.get("m1@bulk.example")), "destinationAdminEmail", "chief0@bulk.example", "role",
                     "Boss"), Map.of()).status());
 
+            String lone = admin.post("/api/v1/orgs/" + stack.org() + "/sub-orgs", Map.of("name", "Lone"),
+                    Map.of()).json().get("id").asText();
+            invite(admin, lone, "lone", 1, "Admin");
             List<String> moving = List.of(ids.get("m1@bulk.example"), ids.get("m2@bulk.example"),
-                    stack.foreignUser().toString());
+                    stack.foreignUser().toString(), ids.get(InviteFlowIT.ADMIN),
+                    idsByEmail(admin, dest, "").get("chief0@bulk.example"),
+                    idsByEmail(admin, lone, "").get("lone0@bulk.example"));
             String location = admin.post(stack.jobs() + "transfer", Map.of("userIds", moving,
                     "destinationAdminEmail", "Chief0@Bulk.example", "role", "Staff"), Map.of()).header("Location");
             JsonNode job = InviteFlowIT.awaitFinished(admin, location);
             assertEquals(2, job.get("succeeded").asInt(), job.toString());
-            assertEquals("not_found", errors(admin, location).get(0).get("code").asText());
+            List<String> refused = new ArrayList<>();
+            errors(admin, location).forEach(e -> refused.add(e.get("row").asInt() + ":" + e.get("code").asText()));
+            assertEquals(List.of("3:not_found", "4:cannot_transfer_self", "5:already_in_destination", "6:last_admin"),
+                    refused, "another tenant's user, the caller, a user already there, an organization's last admin");
+            assertEquals(1, idsByEmail(admin, lone, "&role=Admin").size());
 
             Map<String, String> there = idsByEmail(admin, dest, "&role=Staff");
             assertEquals(Set.of("m1@bulk.example", "m2@bulk.example"), there.keySet());

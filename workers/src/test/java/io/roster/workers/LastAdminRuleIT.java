@@ -1,0 +1,144 @@
+package io.roster.workers;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.roster.contracts.user.Role;
+import io.roster.persistence.BulkUsers;
+import io.roster.persistence.Database;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
+import io.roster.testsupport.Sql;
+import io.roster.testsupport.TestEnv;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The last-admin rule under concurrency, on the real database: two chunks that each take one of an organization's
+ * two admins away (two chunks of one delete job on two workers; a delete and a transfer) run in two transactions at
+ * once. The second is made to reach the rule while the first, which already removed its admin, has not committed:
+ * it must wait for the organization's lock, then see the first's commit and refuse its row ({@code last_admin}).
+ * Bug it catches: the rule checked without the organization lock (both see the other admin, both succeed, the
+ * organization is left without an admin): the second then finishes without waiting, and the test fails there.
+ */
+class LastAdminRuleIT {
+
+    static TestEnv env;
+    static com.zaxxer.hikari.HikariDataSource pool;
+
+    @BeforeAll
+    static void start() {
+        env = TestEnv.create("lastadminrule");
+        pool = Database.pool(env.db(), "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+    }
+
+    /** One step of a job: a chunk applied in the given (open) transaction. */
+    interface Chunk {
+        BulkUsers.Result apply(Connection connection) throws SQLException;
+    }
+
+    @Test
+    void twoChunksOfOneDeleteJobCannotRemoveBothAdmins() throws Exception {
+        UUID org = InviteWorkerIT.newOrg(pool);
+        UUID a = user(org, Role.Admin);
+        UUID b = user(org, Role.Admin);
+        BulkUsers.Actor actor = new BulkUsers.Actor(InviteWorkerIT.newAdmin(pool, InviteWorkerIT.newOrg(pool)),
+                UUID.randomUUID(), "test");
+        List<BulkUsers.Result> results = race(
+                c -> BulkUsers.delete(c, org, List.of(a), 1, actor, Instant.now()),
+                c -> BulkUsers.delete(c, org, List.of(b), 2, actor, Instant.now()));
+        assertEquals(1, results.get(0).succeeded());
+        assertEquals(0, results.get(1).succeeded());
+        assertEquals("last_admin", results.get(1).errors().get(0).code());
+        assertEquals(2, results.get(1).errors().get(0).rowNo());
+        assertEquals(1, admins(org));
+    }
+
+    @Test
+    void aDeleteAndATransferAtOnceLeaveTheOrganizationAnAdmin() throws Exception {
+        UUID org = InviteWorkerIT.newOrg(pool);
+        UUID a = user(org, Role.Admin);
+        UUID b = user(org, Role.Admin);
+        UUID destinationId = InviteWorkerIT.newOrg(pool);
+        UUID destinationAdmin = InviteWorkerIT.newAdmin(pool, destinationId);
+        Organizations.Org destination = Tx.run(pool, c -> Organizations.find(c, destinationId)).orElseThrow();
+        BulkUsers.Actor actor = new BulkUsers.Actor(InviteWorkerIT.newAdmin(pool, InviteWorkerIT.newOrg(pool)),
+                UUID.randomUUID(), "test");
+        List<BulkUsers.Result> results = race(
+                c -> BulkUsers.transfer(c, org, List.of(a), 1, destination, destinationAdmin, Role.Staff, actor),
+                c -> BulkUsers.delete(c, org, List.of(b), 1, actor, Instant.now()));
+        assertEquals(1, results.get(0).succeeded(), "the transfer went first");
+        assertEquals("last_admin", results.get(1).errors().get(0).code());
+        assertEquals(1, admins(org));
+        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM users WHERE id = '" + a + "' AND org_id = '"
+                + destinationId + "'"), "the transferred admin arrived");
+    }
+
+    /**
+     * Applies {@code first} in one transaction; then {@code second} in another, awaited until it waits on a lock;
+     * then commits the first, and the second when it is done.
+     */
+    private static List<BulkUsers.Result> race(Chunk first, Chunk second) throws Exception {
+        try (Connection one = pool.getConnection(); Connection two = pool.getConnection()) {
+            one.setAutoCommit(false);
+            two.setAutoCommit(false);
+            BulkUsers.Result firstResult = first.apply(one);
+            int pid = backendPid(two);
+            CompletableFuture<BulkUsers.Result> secondResult = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return second.apply(two);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> secondResult.isDone() || Sql.count(pool,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = " + pid) == 1);
+            assertEquals(false, secondResult.isDone(), "the second chunk waits for the first's organization lock");
+            one.commit();
+            BulkUsers.Result result = secondResult.get(30, TimeUnit.SECONDS);
+            two.commit();
+            return List.of(firstResult, result);
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_backend_pid()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static UUID user(UUID org, Role role) {
+        UUID id = UUID.randomUUID();
+        Tx.run(pool, c -> {
+            Users.insertInvited(c, List.of(new Users.NewUser(id, org, id + "@example.com", "A", "B", role, null,
+                    List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, "test")),
+                    UUID::randomUUID);
+            return null;
+        });
+        return id;
+    }
+
+    private static long admins(UUID org) {
+        return Sql.count(pool, "SELECT count(*) FROM users WHERE role = 'Admin' AND org_id = '" + org + "'");
+    }
+}
