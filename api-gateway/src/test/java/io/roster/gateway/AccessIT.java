@@ -226,6 +226,62 @@ class AccessIT {
         assertEquals(0, count("SELECT count(*) FROM jobs WHERE cancel_requested_at IS NOT NULL"), "nothing cancelled");
     }
 
+    /**
+     * An export's stored file is served to whoever may export in its organization's reach, to nobody else (404 for
+     * another tenant and for a sub-organization's admin reaching upward, 403 without the permission), and is 410 once
+     * it expired; the sweeper then deletes its parts and leaves an unexpired file alone.
+     */
+    @Test
+    void anExportsFileIsServedWithinReachUntilItExpires() {
+        byte[] csv = "email\nplain@root.example\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        UUID job = storedExport(sub, csv, Instant.now().plus(java.time.Duration.ofHours(1)));
+        UUID kept = storedExport(sub, csv, Instant.now().plus(java.time.Duration.ofHours(1)));
+        String result = "/api/v1/jobs/" + job + "/result";
+        ApiClient.Response served = rootAdmin.get(result);
+        assertEquals(200, served.status(), served.body());
+        assertEquals(new String(csv, java.nio.charset.StandardCharsets.UTF_8), served.body());
+        assertEquals(200, subStaff.get(result).status(), "Staff may export, so may fetch the file");
+        assertEquals(403, subUser.get(result).status());
+        ApiClient.Response foreign = otherAdmin.get(result);
+        assertEquals(404, foreign.status());
+        assertFalse(foreign.body().contains("plain@root.example"));
+        UUID above = storedExport(root, csv, Instant.now().plus(java.time.Duration.ofHours(1)));
+        assertEquals(404, subAdmin.get("/api/v1/jobs/" + above + "/result").status(), "not upward");
+        Sql.execute(pool, "DELETE FROM jobs WHERE id = '" + above + "'");
+
+        Sql.execute(pool, "UPDATE jobs SET result_expires_at = now() - interval '1 second' WHERE id = '" + job + "'");
+        ApiClient.Response gone = rootAdmin.get(result);
+        assertEquals(410, gone.status(), gone.body());
+        assertEquals("/problems/result-expired", gone.json().get("type").asText());
+        assertTrue(Tx.run(pool, c -> io.roster.persistence.JobResults.deleteExpired(c, Instant.now())) >= 1);
+        assertEquals(0, count("SELECT count(*) FROM job_results WHERE job_id = '" + job + "'"), "its parts are gone");
+        assertEquals(1, count("SELECT count(*) FROM job_results WHERE job_id = '" + kept + "'"),
+                "an unexpired file stays");
+        assertEquals(200, rootAdmin.get("/api/v1/jobs/" + kept + "/result").status());
+    }
+
+    /** A finished export job of {@code org} with {@code bytes} stored as its file. */
+    static UUID storedExport(UUID org, byte[] bytes, Instant expiresAt) {
+        UUID job = UUID.randomUUID();
+        Tx.run(pool, c -> {
+            io.roster.persistence.Jobs.insert(c, job, org, io.roster.contracts.job.JobType.export, 1, 1, subStaffId, null,
+                    null);
+            try (var out = io.roster.persistence.JobResults.writer(c, job, false)) {
+                out.write(bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            io.roster.persistence.JobResults.describe(c, job, "text/csv", bytes.length, expiresAt);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'succeeded', processed = 1, "
+                    + "succeeded = 1, submitted_at = now(), finished_at = now() WHERE id = ?")) {
+                ps.setObject(1, job);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return job;
+    }
+
     /** Logging out ends that session only; an expired session is refused (401) though its token is well formed. */
     @Test
     void logoutEndsTheSessionAndAnExpiredSessionIsRefused() {
