@@ -14,7 +14,8 @@ import java.time.Duration;
  * (default 500); {@code ROSTER_ORG_REQUESTS_PER_SECOND} (requests per organization and gateway instance, burst of
  * twice that, default 100); {@code ROSTER_LOGIN_FAILURES} and {@code ROSTER_LOGIN_FAILURE_WINDOW} (failed logins
  * of one account before it must wait, default 10 in PT15M); {@code ROSTER_MAX_ROWS_PER_JOB} (default 1,000,000),
- * {@code ROSTER_MAX_CONCURRENT_JOBS} (queued or running per organization, default 5), {@code ROSTER_MAX_REQUEST_MB}
+ * {@code ROSTER_MAX_CONCURRENT_JOBS} (queued or running per organization, default 5); {@code ROSTER_QUEUE_TIMEOUT}
+ * (the longest a submission waits on the broker before it is refused with 503, default PT30S); {@code ROSTER_MAX_REQUEST_MB}
  * (largest request body, default 512: a CSV upload streams, so this bounds time, not memory); {@code ROSTER_PUBLIC_URL} and {@code ROSTER_INVITATION_TTL} for the
  * invitations the gateway resends (as for the workers).
  */
@@ -22,7 +23,7 @@ public record GatewayConfig(String host, int port, int chunkSize, int bulkChunkS
                             String adminEmail, String adminPassword, String adminOrg, int maxTagsPerOrg,
                             int orgRequestsPerSecond, int loginFailures, Duration loginFailureWindow,
                             int maxRowsPerJob, int maxConcurrentJobs, long maxRequestBytes, String publicUrl,
-                            Duration invitationTtl) {
+                            Duration invitationTtl, Duration queueTimeout) {
 
     public static GatewayConfig from(Settings settings) {
         String password = settings.string("ROSTER_ADMIN_PASSWORD", null);
@@ -54,6 +55,7 @@ public record GatewayConfig(String host, int port, int chunkSize, int bulkChunkS
                 settings.integer("ROSTER_MAX_CONCURRENT_JOBS", 5, 1, 10_000),
                 settings.integer("ROSTER_MAX_REQUEST_MB", 512, 1, 100_000) * 1024L * 1024L,
                 settings.string("ROSTER_PUBLIC_URL", "http://localhost:8080"),
-                settings.duration("ROSTER_INVITATION_TTL", Duration.ofDays(30)));
+                settings.duration("ROSTER_INVITATION_TTL", Duration.ofDays(30)),
+                settings.duration("ROSTER_QUEUE_TIMEOUT", Duration.ofSeconds(30)));
     }
 }

@@ -125,6 +125,9 @@ public class JobSubmitter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("Interrupted; retry with the same Idempotency-Key.", Duration.ofSeconds(1));
+        } catch (KafkaException | IllegalStateException e) {
+            throw ProblemException.unavailable("Job " + jobId + " could not be queued (" + e.getMessage()
+                    + "); retry with the same Idempotency-Key.", Duration.ofSeconds(5));
         }
         boolean usable = true;
         try {
