@@ -17,6 +17,7 @@ import io.roster.persistence.Tx;
 import io.roster.platform.Settings;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TopicReader;
 import io.roster.workers.Workers;
 import io.roster.workers.WorkersConfig;
 import jakarta.mail.internet.MimeMessage;
@@ -81,6 +82,55 @@ class MailerIT {
             }
             assertEquals(mails, received.size(), "every mail arrived");
             assertTrue(received.values().stream().allMatch(n -> n == 1), "none twice: " + received);
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    /**
+     * Fault: the SMTP server is away. The consumer loop's retry path: each mail is retried with back-off (the
+     * workers' health says so), nothing is recorded as sent and no offset committed; once the server is up, every mail
+     * is sent once and the loop is healthy again. Bugs it catches: a failed mail skipped (its offset committed), or
+     * recorded as sent; a transient failure dead-lettered.
+     */
+    @Test
+    void mailsWaitForAnSmtpServerThatIsAwayAndGoOutOnceWhenItIsBack() throws Exception {
+        TestEnv env = TestEnv.create("mailer-smtp-away");
+        int port = Ports.free();
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        try (var pool = Database.pool(env.db(), "mailer-away");
+             var producer = new KafkaProducer<String, byte[]>(env.kafka().producer("mailer-away"))) {
+            List<MailMessage> sent = List.of(mail(1), mail(2), mail(3));
+            sent.forEach(mail -> publish(producer, env, mail));
+            producer.flush();
+            WorkersConfig config = WorkersConfig.from(new Settings(env.env(Map.of("ROSTER_WORKER_THREADS", "1",
+                    "ROSTER_WORKERS_HEALTH_PORT", "0", "ROSTER_SMTP_HOST", "127.0.0.1",
+                    "ROSTER_SMTP_PORT", Integer.toString(port)))));
+            try (Workers workers = Workers.start(config)) {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                java.net.http.HttpRequest health = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + workers.healthPort() + "/health")).build();
+                await().atMost(Duration.ofSeconds(60)).until(() -> http.send(health,
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
+                assertEquals(0, Sql.count(pool, "SELECT count(*) FROM processed_messages WHERE consumer = 'mailer'"));
+                assertEquals(0, io.roster.testsupport.CommittedOffsets.sum(env.infra().bootstrapServers(),
+                        Workers.MAIL_GROUP_ID, env.topics().mail()), "no offset committed past an unsent mail");
+
+                smtp.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> io.roster.testsupport.CommittedOffsets.sum(
+                        env.infra().bootstrapServers(), Workers.MAIL_GROUP_ID, env.topics().mail()) == sent.size());
+                await().atMost(Duration.ofSeconds(60)).until(() -> http.send(health,
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            }
+            Map<String, Integer> received = new HashMap<>();
+            for (MimeMessage message : smtp.getReceivedMessages()) {
+                received.merge(message.getHeader("X-Roster-Mail-Id")[0], 1, Integer::sum);
+            }
+            assertEquals(sent.size(), received.size(), "every mail arrived");
+            assertTrue(received.values().stream().allMatch(n -> n == 1), "none twice: " + received);
+            try (TopicReader dead = new TopicReader(env.infra().bootstrapServers(), env.topics().deadLetters())) {
+                assertEquals(0, dead.readToEnd().size(), "a server away is not a dead letter");
+            }
         } finally {
             smtp.stop();
         }
