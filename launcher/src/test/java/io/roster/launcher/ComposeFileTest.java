@@ -86,4 +86,28 @@ class ComposeFileTest {
         }
         assertEquals(Set.of("api-gateway", "workers", "streams-topology"), builtApps);
     }
+
+    /**
+     * Each app's image runs a main class that exists, from a module of that name, and the Dockerfile installs the
+     * modules before it copies their dependencies (a package-only build leaves the sibling modules unresolvable to
+     * the copy, so the image build fails).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachImageRunsAMainClassOfItsModule() throws Exception {
+        for (String app : List.of("api-gateway", "workers", "streams-topology")) {
+            Map<String, Object> args = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) services()
+                    .get(app)).get("build")).get("args");
+            Class<?> main = Class.forName((String) args.get("MAIN"));
+            java.lang.reflect.Method method = main.getMethod("main", String[].class);
+            assertTrue(java.lang.reflect.Modifier.isStatic(method.getModifiers()), app);
+            String pom = Files.readString(Path.of("..", app, "pom.xml"));
+            assertTrue(pom.contains("<artifactId>" + app + "</artifactId>"), app + "'s module is named " + app);
+            Path classes = Path.of("..", app, "target", "classes", main.getName().replace('.', '/') + ".class");
+            assertTrue(Files.exists(classes), main.getName() + " is built by " + app);
+        }
+        String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
+        assertTrue(dockerfile.contains("-am install"), "the modules are installed before their dependencies are copied");
+        assertTrue(dockerfile.contains("$MAIN_CLASS"), "the image runs the MAIN it was built with");
+    }
 }
