@@ -31,7 +31,7 @@ final class BulkSelection {
     }
 
     /** Users in the organization {@code ?} or below it (the reach of a job's organization). */
-    static final String REACH = "org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))";
+    static final String REACH = Organizations.IN_REACH;
 
     static Map<UUID, Found> inReach(Connection connection, UUID orgId, List<UUID> ids, int firstRowNo,
                                             boolean lock, List<RowError> errors) throws SQLException {

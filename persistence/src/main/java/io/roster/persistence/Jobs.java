@@ -147,18 +147,22 @@ public final class Jobs {
     }
 
     /**
-     * The organization's jobs, newest first, after the job {@code afterId} (keyset), at most {@code limit}. A cursor
+     * The organization's jobs of the given types, newest first, after the job {@code afterId} (keyset), at most
+     * {@code limit}. A cursor
      * that is not a job of this organization (another tenant's job id, or no job at all) gives an empty page: the
      * answer tells nothing about other tenants' jobs.
      */
-    public static List<Job> list(Connection connection, UUID orgId, UUID afterId, int limit) throws SQLException {
+    public static List<Job> list(Connection connection, UUID orgId, java.util.Collection<JobType> types, UUID afterId,
+                                 int limit) throws SQLException {
         List<Job> jobs = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE org_id = ? "
+                + "AND type = ANY (?) "
                 + (afterId == null ? "" : "AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ? "
                 + "AND org_id = ?) ")
                 + "ORDER BY created_at DESC, id DESC LIMIT ?")) {
             int i = 1;
             ps.setObject(i++, orgId);
+            ps.setArray(i++, connection.createArrayOf("text", types.stream().map(Enum::name).toArray()));
             if (afterId != null) {
                 ps.setObject(i++, afterId);
                 ps.setObject(i++, orgId);

@@ -34,11 +34,7 @@ public final class LastAdmins {
         if (sorted.isEmpty()) {
             return lastOnes;
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id FROM organizations WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
-            ps.setArray(1, connection.createArrayOf("uuid", sorted.keySet().toArray()));
-            ps.executeQuery().close();
-        }
+        Organizations.lock(connection, sorted.keySet());
         try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM users "
                 + "WHERE org_id = ? AND role = 'Admin' AND id <> ALL (?))")) {
             for (Map.Entry<UUID, List<UUID>> org : sorted.entrySet()) {

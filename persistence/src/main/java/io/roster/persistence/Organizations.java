@@ -16,7 +16,10 @@ public final class Organizations {
             return path.length;
         }
 
-        /** Whether {@code ancestor} is this organization or one above it. */
+        /**
+         * Whether {@code ancestor} is this organization or one above it: whether an admin of {@code ancestor} reaches
+         * it. The same rule in SQL is {@link #IN_REACH}.
+         */
         public boolean within(UUID ancestor) {
             for (UUID id : path) {
                 if (id.equals(ancestor)) {
@@ -26,6 +29,12 @@ public final class Organizations {
             return false;
         }
     }
+
+    /**
+     * Tenant reach in SQL, the twin of {@link Org#within}: the row's {@code org_id} is the organization bound to the
+     * one parameter, or one below it. Every query that selects users by an organization's reach uses this fragment.
+     */
+    public static final String IN_REACH = "org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))";
 
     private Organizations() {
     }
@@ -97,5 +106,22 @@ public final class Organizations {
             rs.next();
             return rs.getBoolean(1);
         }
+    }
+
+    /**
+     * Locks the organizations' rows until the caller's commit ({@code FOR UPDATE}, in id order so that no two callers
+     * deadlock): the one lock that serializes the decisions about an organization (its last admin, its tag and job
+     * limits).
+     */
+    public static void lock(Connection connection, java.util.Collection<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id FROM organizations WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    public static void lock(Connection connection, UUID id) throws SQLException {
+        lock(connection, java.util.List.of(id));
     }
 }

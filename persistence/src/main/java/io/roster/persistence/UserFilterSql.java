@@ -22,7 +22,7 @@ public final class UserFilterSql {
     public static void where(StringBuilder sql, List<Object> args, UUID orgId, UsersFilter filter,
                              Collection<UserStatus> statuses) {
         if (filter.includeSubOrgs()) {
-            sql.append("org_id IN (SELECT id FROM organizations WHERE ? = ANY (path))");
+            sql.append(Organizations.IN_REACH);
         } else {
             sql.append("org_id = ?");
         }

@@ -82,6 +82,6 @@ public class BulkController {
     }
 
     private HttpResponse<JobView> accepted(JobSubmitter.Submission submission) {
-        return submission.accepted(clock.instant());
+        return JobView.accepted(submission.job(), clock.instant());
     }
 }

@@ -17,25 +17,15 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
-import io.roster.gateway.auth.PasswordHasher;
-import io.roster.gateway.orgs.Access;
-import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Invitations;
-import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Invitations: {@code POST /api/v1/invitations/accept} {token, password} (no bearer: the token is the credential),
@@ -46,19 +36,10 @@ import javax.sql.DataSource;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class InvitationController {
 
-    private final DataSource dataSource;
-    private final Access access;
-    private final PasswordHasher hasher;
-    private final GatewayConfig config;
-    private final Clock clock;
+    private final InvitationService invitations;
 
-    public InvitationController(DataSource dataSource, Access access, PasswordHasher hasher, GatewayConfig config,
-                                Clock clock) {
-        this.dataSource = dataSource;
-        this.access = access;
-        this.hasher = hasher;
-        this.config = config;
-        this.clock = clock;
+    public InvitationController(InvitationService invitations) {
+        this.invitations = invitations;
     }
 
     /** The token from the invitation link, and the new password (12 to 1024 characters). */
@@ -79,10 +60,7 @@ public class InvitationController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/invitations/accept")
     public HttpResponse<Void> accept(@Body @Valid Acceptance request) {
-        io.roster.gateway.auth.PasswordPolicy.require(request.password());
-        String hash = hasher.hash(request.password());
-        Invitations.Outcome outcome = Tx.run(dataSource, c -> Invitations.accept(c, request.token().strip(), hash,
-                clock.instant()));
+        Invitations.Outcome outcome = invitations.accept(request.token(), request.password());
         return switch (outcome) {
             case ACCEPTED -> HttpResponse.noContent();
             case UNKNOWN -> throw ProblemException.notFound("Invitation");
@@ -99,18 +77,7 @@ public class InvitationController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/users/{userId}/invitation")
     public HttpResponse<Void> resend(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
-        Access.UserRef ref = access.user(caller, userId, Permission.invite);
-        Tx.run(dataSource, c -> {
-            var user = Users.find(c, userId);
-            if (user.status() != io.roster.contracts.user.UserStatus.pending) {
-                throw new ProblemException(HttpStatus.CONFLICT, "not-pending", "The user is not pending",
-                        "The user has logged in already; there is no invitation to resend.", List.of(), null);
-            }
-            Organizations.Org org = Organizations.find(c, ref.orgId()).orElseThrow();
-            Invitations.issue(c, userId, user.email(), user.firstName(), org.name(), config.invitationTtl(),
-                    config.publicUrl(), clock.instant().truncatedTo(ChronoUnit.MICROS));
-            return null;
-        });
+        invitations.resend(caller, userId);
         return HttpResponse.accepted();
     }
 
@@ -121,11 +88,7 @@ public class InvitationController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/users/{userId}/invitation")
     public HttpResponse<Void> revoke(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID userId) {
-        access.user(caller, userId, Permission.invite);
-        int revoked = Tx.run(dataSource, c -> Invitations.revoke(c, userId, clock.instant()));
-        if (revoked == 0) {
-            throw ProblemException.notFound("An open invitation of user " + userId);
-        }
+        invitations.revoke(caller, userId);
         return HttpResponse.noContent();
     }
 

@@ -80,6 +80,6 @@ public class InviteController {
     }
 
     private HttpResponse<JobView> accepted(JobSubmitter.Submission submission) {
-        return submission.accepted(clock.instant());
+        return JobView.accepted(submission.job(), clock.instant());
     }
 }

@@ -8,7 +8,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -20,19 +19,14 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.roster.gateway.auth.Caller;
-import io.roster.contracts.job.JobType;
-import io.roster.gateway.orgs.Access;
-import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.JobResults;
 import io.roster.persistence.Jobs;
-import io.roster.persistence.Tx;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -47,13 +41,11 @@ import reactor.core.scheduler.Schedulers;
 @SecurityRequirement(name = "bearer")
 public class JobController {
 
-    private final DataSource dataSource;
-    private final Access access;
+    private final JobQueries jobs;
     private final Clock clock;
 
-    public JobController(DataSource dataSource, Access access, Clock clock) {
-        this.dataSource = dataSource;
-        this.access = access;
+    public JobController(JobQueries jobs, Clock clock) {
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -69,7 +61,7 @@ public class JobController {
 
     @Get("/{jobId}")
     public JobView job(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
-        return JobView.of(visible(caller, jobId), clock.instant());
+        return JobView.of(jobs.visible(caller, jobId), clock.instant());
     }
 
     @Get("/{jobId}/errors")
@@ -77,7 +69,6 @@ public class JobController {
                              @io.swagger.v3.oas.annotations.Parameter(required = false)
             @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit,
                              @Nullable @QueryValue String cursor) {
-        visible(caller, jobId);
         int afterRow = 0;
         long afterId = 0;
         if (cursor != null) {
@@ -91,7 +82,7 @@ public class JobController {
         }
         int fromRow = afterRow;
         long fromId = afterId;
-        List<Jobs.PagedError> page = Tx.run(dataSource, c -> Jobs.errors(c, jobId, fromRow, fromId, limit + 1));
+        List<Jobs.PagedError> page = jobs.errors(caller, jobId, fromRow, fromId, limit + 1);
         String next = null;
         if (page.size() > limit) {
             Jobs.PagedError last = page.get(limit - 1);
@@ -116,20 +107,13 @@ public class JobController {
     @Get("/{jobId}/result")
     public HttpResponse<Publisher<byte[]>> result(
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
-        visible(caller, jobId);
-        JobResults.Meta meta = Tx.run(dataSource, c -> JobResults.meta(c, jobId))
-                .orElseThrow(() -> ProblemException.notFound("A result of job " + jobId));
-        if (!meta.expiresAt().isAfter(clock.instant())) {
-            throw new ProblemException(HttpStatus.GONE, "result-expired", "The result has expired",
-                    "The result of job " + jobId + " expired at " + meta.expiresAt() + "; run the export again.",
-                    List.of(), null);
-        }
+        JobResults.Meta meta = jobs.result(caller, jobId);
         String name = "users-" + jobId + (meta.type().equals("application/gzip") ? ".csv.gz" : ".csv");
         // a part (1 MB) at a time, each read in a short transaction of its own, off the event loop; the next part
         // is read while the connection takes the last one (at most two parts in memory per download)
         Flux<byte[]> parts = Flux.<byte[], Integer>generate(() -> 0,
                 (partNo, sink) -> {
-                    byte[] part = Tx.run(dataSource, c -> JobResults.part(c, jobId, partNo));
+                    byte[] part = jobs.resultPart(jobId, partNo);
                     if (part == null) {
                         sink.complete();
                     } else {
@@ -156,32 +140,7 @@ public class JobController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{jobId}")
     public HttpResponse<JobView> cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID jobId) {
-        visible(caller, jobId);
-        boolean accepted = Tx.run(dataSource, c -> Jobs.requestCancel(c, jobId));
-        Jobs.Job job = Tx.run(dataSource, c -> Jobs.find(c, jobId)).orElseThrow();
-        if (!accepted && job.state().terminal()) {
-            throw new ProblemException(HttpStatus.CONFLICT, "job-finished", "The job has finished",
-                    "Job " + jobId + " is " + job.state() + "; there is nothing left to cancel.", List.of(), null);
-        }
+        Jobs.Job job = jobs.cancel(caller, jobId);
         return HttpResponse.accepted().body(JobView.of(job, clock.instant()));
-    }
-
-    private Jobs.Job visible(Caller caller, UUID jobId) {
-        Jobs.Job job = Tx.run(dataSource, c -> Jobs.find(c, jobId))
-                .filter(j -> access.reaches(caller, j.orgId()))
-                .orElseThrow(() -> ProblemException.notFound("Job " + jobId));
-        access.require(caller, permissionFor(job.type()));
-        return job;
-    }
-
-    /** Seeing a job takes the permission of submitting one of its type. */
-    static Permission permissionFor(JobType type) {
-        return switch (type) {
-            case invite -> Permission.invite;
-            case delete -> Permission.delete;
-            case tag -> Permission.tag;
-            case transfer -> Permission.transfer;
-            case export -> Permission.export;
-        };
     }
 }

@@ -49,12 +49,6 @@ public class JobSubmitter {
 
     /** The job and whether this request created it (false: an earlier request with the same key did). */
     public record Submission(Jobs.Job job, boolean created) {
-        /** 202 Accepted with the job and its {@code Location}. */
-        public io.micronaut.http.HttpResponse<JobView> accepted(java.time.Instant now) {
-            return io.micronaut.http.HttpResponse.<JobView>status(io.micronaut.http.HttpStatus.ACCEPTED)
-                    .header(io.micronaut.http.HttpHeaders.LOCATION, "/api/v1/jobs/" + job.id())
-                    .body(JobView.of(job, now));
-        }
     }
 
     public Submission submit(Caller caller, UUID orgId, JobType type, String idempotencyKey, String topic,
@@ -69,10 +63,7 @@ public class JobSubmitter {
         UUID jobId = UUID.randomUUID();
         try {
             Tx.run(dataSource, c -> {
-                try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ? FOR UPDATE")) {
-                    lock.setObject(1, orgId);
-                    lock.execute();
-                }
+                io.roster.persistence.Organizations.lock(c, orgId);
                 if (Jobs.active(c, orgId) >= config.maxConcurrentJobs()) {
                     throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-jobs", "Too many jobs",
                             "This organization already has " + config.maxConcurrentJobs() + " jobs queued or running; "

@@ -37,4 +37,11 @@ public record JobView(UUID id, UUID orgId, JobType type, JobState state, int tot
                 job.succeeded(), job.failed(), job.skipped(), job.cancelRequestedAt() != null, job.createdAt(),
                 job.startedAt(), job.finishedAt(), rate, eta, job.failureReason());
     }
+
+    /** 202 Accepted with the job and its {@code Location}: the answer to a submitted job. */
+    public static io.micronaut.http.HttpResponse<JobView> accepted(Jobs.Job job, Instant now) {
+        return io.micronaut.http.HttpResponse.<JobView>status(io.micronaut.http.HttpStatus.ACCEPTED)
+                .header(io.micronaut.http.HttpHeaders.LOCATION, "/api/v1/jobs/" + job.id())
+                .body(of(job, now));
+    }
 }

@@ -16,16 +16,11 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.roster.gateway.auth.Caller;
-import io.roster.gateway.orgs.Access;
-import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Jobs;
-import io.roster.persistence.Tx;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * {@code GET /api/v1/orgs/{orgId}/jobs?limit=&cursor=}: the organization's jobs, newest first, of the types the
@@ -37,13 +32,11 @@ import javax.sql.DataSource;
 @SecurityRequirement(name = "bearer")
 public class OrgJobController {
 
-    private final DataSource dataSource;
-    private final Access access;
+    private final JobQueries jobs;
     private final Clock clock;
 
-    public OrgJobController(DataSource dataSource, Access access, Clock clock) {
-        this.dataSource = dataSource;
-        this.access = access;
+    public OrgJobController(JobQueries jobs, Clock clock) {
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -67,13 +60,8 @@ public class OrgJobController {
                 throw ProblemException.invalid("cursor", "is not a cursor this API returned");
             }
         }
-        access.reach(caller, orgId);
-        Set<Permission> mine = access.permissions(caller);
-        UUID from = after;
-        List<Jobs.Job> jobs = Tx.run(dataSource, c -> Jobs.list(c, orgId, from, limit + 1));
-        String next = jobs.size() > limit ? jobs.get(limit - 1).id().toString() : null;
-        return new JobPage(jobs.stream().limit(limit)
-                .filter(j -> mine.contains(JobController.permissionFor(j.type())))
-                .map(j -> JobView.of(j, clock.instant())).toList(), next);
+        List<Jobs.Job> page = jobs.list(caller, orgId, after, limit + 1);
+        String next = page.size() > limit ? page.get(limit - 1).id().toString() : null;
+        return new JobPage(page.stream().limit(limit).map(j -> JobView.of(j, clock.instant())).toList(), next);
     }
 }

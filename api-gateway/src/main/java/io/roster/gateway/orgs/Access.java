@@ -55,8 +55,8 @@ public class Access {
     /** The user, if their organization is in the caller's reach (else 404) and the caller holds the permission. */
     public UserRef user(Caller caller, UUID userId, Permission permission) {
         UserRef user = Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.org_id FROM users u "
-                    + "JOIN organizations o ON o.id = u.org_id WHERE u.id = ? AND ? = ANY (o.path)")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id FROM users WHERE id = ? AND "
+                    + Organizations.IN_REACH)) {
                 ps.setObject(1, userId);
                 ps.setObject(2, caller.orgId());
                 try (ResultSet rs = ps.executeQuery()) {

@@ -23,7 +23,6 @@ import io.roster.contracts.user.Role;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -31,9 +30,7 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Organizations: {@code GET /api/v1/orgs/{orgId}}, sub-organizations (a tree at most four levels deep, created
@@ -45,12 +42,10 @@ import javax.sql.DataSource;
 @SecurityRequirement(name = "bearer")
 public class OrgController {
 
-    private final DataSource dataSource;
-    private final Access access;
+    private final OrgService orgs;
 
-    public OrgController(DataSource dataSource, Access access) {
-        this.dataSource = dataSource;
-        this.access = access;
+    public OrgController(OrgService orgs) {
+        this.orgs = orgs;
     }
 
     /** An organization. */
@@ -84,7 +79,7 @@ public class OrgController {
 
     @Get
     public OrgView get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
-        return OrgView.of(access.reach(caller, orgId));
+        return OrgView.of(orgs.get(caller, orgId));
     }
 
     @ApiResponse(responseCode = "201", description = "The new sub-organization",
@@ -99,53 +94,24 @@ public class OrgController {
         if (!io.roster.contracts.text.Text.isSingleLine(request.name())) {
             throw ProblemException.invalid("name", io.roster.contracts.text.Text.NOT_SINGLE_LINE);
         }
-        Organizations.Org parent = access.adminOf(caller, orgId);
-        if (parent.depth() >= Organizations.MAX_DEPTH) {
-            throw ProblemException.unprocessable("too-deep", "orgId", "organizations nest at most "
-                    + Organizations.MAX_DEPTH + " levels deep; " + orgId + " is at level " + parent.depth());
-        }
-        Organizations.Org child = Tx.run(dataSource, c -> Organizations.insertChild(c, UUID.randomUUID(),
-                request.name().strip(), parent));
+        Organizations.Org child = orgs.createChild(caller, orgId, request.name().strip());
         return HttpResponse.<OrgView>status(HttpStatus.CREATED).header("Location", "/api/v1/orgs/" + child.id())
                 .body(OrgView.of(child));
     }
 
     @Get("/sub-orgs")
     public OrgList children(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
-        access.reach(caller, orgId);
-        return new OrgList(Tx.run(dataSource, c -> Organizations.children(c, orgId)).stream().map(OrgView::of).toList());
+        return new OrgList(orgs.children(caller, orgId).stream().map(OrgView::of).toList());
     }
 
     @Get("/permissions")
     public Matrix permissions(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
-        access.reach(caller, orgId);
-        return new Matrix(sorted(Tx.run(dataSource, c -> PermissionMatrix.load(c, orgId))));
+        return new Matrix(orgs.permissions(caller, orgId));
     }
 
     @Put("/permissions")
     public Matrix change(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                          @Body @Valid Matrix request) {
-        access.adminOf(caller, orgId);
-        if (request.roles().containsKey(Role.Admin)
-                && !request.roles().get(Role.Admin).containsAll(Permission.defaults(Role.Admin))) {
-            throw ProblemException.unprocessable("admin-permissions-fixed", "roles.Admin",
-                    "admins always hold every permission");
-        }
-        Tx.run(dataSource, c -> {
-            for (Role role : List.of(Role.Staff, Role.User)) {
-                Set<Permission> permissions = request.roles().get(role);
-                if (permissions != null) {
-                    PermissionMatrix.store(c, orgId, role, permissions);
-                }
-            }
-            return null;
-        });
-        return permissions(caller, orgId);
-    }
-
-    private static Map<Role, Set<Permission>> sorted(Map<Role, Set<Permission>> matrix) {
-        Map<Role, Set<Permission>> out = new java.util.EnumMap<>(Role.class);
-        matrix.forEach((role, permissions) -> out.put(role, new TreeSet<>(permissions)));
-        return out;
+        return new Matrix(orgs.changePermissions(caller, orgId, request.roles()));
     }
 }

@@ -4,8 +4,11 @@ import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.micronaut.http.HttpStatus;
+import io.roster.gateway.problem.Problem;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.Tags;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -24,41 +27,41 @@ public class OrgTags {
         this.config = config;
     }
 
+    /** The organization's tags, by name. */
+    public List<String> list(UUID orgId) {
+        return Tx.run(dataSource, c -> Tags.names(c, orgId));
+    }
+
     /** Defines {@code name} in the organization unless it is there already. @return whether it was created */
     public boolean create(UUID orgId, String name, String field) {
         return Tx.run(dataSource, c -> {
-            try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ? FOR UPDATE")) {
-                lock.setObject(1, orgId);
-                lock.execute();
+            Organizations.lock(c, orgId);
+            if (Tags.count(c, orgId) >= config.maxTagsPerOrg()) {
+                throw ProblemException.unprocessable("too-many-tags", field, "an organization has at most "
+                        + config.maxTagsPerOrg() + " tags");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM org_tags WHERE org_id = ?")) {
-                ps.setObject(1, orgId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) >= config.maxTagsPerOrg()) {
-                        throw ProblemException.unprocessable("too-many-tags", field, "an organization has at most "
-                                + config.maxTagsPerOrg() + " tags");
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO org_tags (org_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setObject(1, orgId);
-                ps.setString(2, name);
-                return ps.executeUpdate() == 1;
-            }
+            return Tags.insert(c, orgId, name);
         });
     }
 
     public boolean exists(UUID orgId, String name) {
-        return Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM org_tags WHERE org_id = ? AND name = ?")) {
-                ps.setObject(1, orgId);
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
+        return Tx.run(dataSource, c -> Tags.exists(c, orgId, name));
+    }
+
+    /** Deletes the tag; refused (409) while users of the organization carry it, 404 when it is not defined. */
+    public void delete(UUID orgId, String tag) {
+        Tx.run(dataSource, c -> {
+            Organizations.lock(c, orgId);
+            int carriers = Tags.carriers(c, orgId, tag);
+            if (carriers > 0) {
+                throw new ProblemException(HttpStatus.CONFLICT, "tag-in-use", "The tag is in use",
+                        carriers + " users carry '" + tag + "'; remove it from them first",
+                        List.of(new Problem.FieldError("tag", "in use")), null);
             }
+            if (!Tags.delete(c, orgId, tag)) {
+                throw ProblemException.notFound("Tag '" + tag + "'");
+            }
+            return null;
         });
     }
 }

@@ -19,17 +19,11 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.roster.gateway.auth.Caller;
-import io.roster.gateway.problem.ProblemException;
-import io.roster.persistence.Tx;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * An organization's tags: {@code GET/POST /api/v1/orgs/{orgId}/tags}, {@code DELETE .../tags/{tag}} (refused while
@@ -41,13 +35,11 @@ import javax.sql.DataSource;
 @SecurityRequirement(name = "bearer")
 public class TagController {
 
-    private final DataSource dataSource;
     private final Access access;
     private final OrgTags tags;
 
-    public TagController(DataSource dataSource, Access access, OrgTags tags) {
+    public TagController(Access access, OrgTags tags) {
         this.tags = tags;
-        this.dataSource = dataSource;
         this.access = access;
     }
 
@@ -64,18 +56,7 @@ public class TagController {
     @Get
     public Tags list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId) {
         access.require(caller, orgId, Permission.view_users);
-        return new Tags(Tx.run(dataSource, c -> {
-            List<String> names = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM org_tags WHERE org_id = ? ORDER BY name")) {
-                ps.setObject(1, orgId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        names.add(rs.getString(1));
-                    }
-                }
-            }
-            return names;
-        }));
+        return new Tags(tags.list(orgId));
     }
 
     @ApiResponse(responseCode = "201", description = "The tag, created",
@@ -100,29 +81,7 @@ public class TagController {
     public HttpResponse<Void> delete(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID orgId,
                                      @PathVariable String tag) {
         access.require(caller, orgId, Permission.tag);
-        Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT count(*) FROM users WHERE org_id = ? AND tags @> ARRAY[?]::text[]")) {
-                ps.setObject(1, orgId);
-                ps.setString(2, tag);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) > 0) {
-                        throw new ProblemException(HttpStatus.CONFLICT, "tag-in-use", "The tag is in use",
-                                rs.getInt(1) + " users carry '" + tag + "'; remove it from them first",
-                                List.of(new io.roster.gateway.problem.Problem.FieldError("tag", "in use")), null);
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM org_tags WHERE org_id = ? AND name = ?")) {
-                ps.setObject(1, orgId);
-                ps.setString(2, tag);
-                if (ps.executeUpdate() == 0) {
-                    throw ProblemException.notFound("Tag '" + tag + "'");
-                }
-            }
-            return null;
-        });
+        tags.delete(orgId, tag);
         return HttpResponse.noContent();
     }
 }

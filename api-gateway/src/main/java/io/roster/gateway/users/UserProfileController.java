@@ -1,5 +1,6 @@
 package io.roster.gateway.users;
 
+import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.user.UserStatus;
 import io.roster.contracts.user.Role;
 import io.micronaut.core.annotation.Nullable;
@@ -22,30 +23,15 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.roster.contracts.Keys;
-import io.roster.contracts.csv.CsvCells;
-import io.roster.contracts.event.MailMessage;
-import io.roster.contracts.event.UserSnapshot;
-import io.roster.contracts.serde.Json;
 import io.roster.gateway.auth.Caller;
-import io.roster.gateway.orgs.Access;
-import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
-import io.roster.persistence.Activity;
-import io.roster.persistence.Outbox;
-import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * One user: {@code GET/PATCH /api/v1/users/{userId}}, {@code PUT .../password}, {@code POST .../logout},
@@ -58,13 +44,11 @@ import javax.sql.DataSource;
 public class UserProfileController {
 
     private final UserActions actions;
-    private final Access access;
-    private final DataSource dataSource;
+    private final ActivityLog activity;
 
-    public UserProfileController(UserActions actions, Access access, DataSource dataSource) {
+    public UserProfileController(UserActions actions, ActivityLog activity) {
         this.actions = actions;
-        this.access = access;
-        this.dataSource = dataSource;
+        this.activity = activity;
     }
 
     /** A new password: 12 to 1024 characters. */
@@ -134,26 +118,9 @@ public class UserProfileController {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalid("limit", "must be between 1 and 1000");
         }
-        access.user(caller, userId, Permission.view_activity);
-        return new ActivityPage(Tx.run(dataSource, c -> {
-            List<ActivityItem> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT at, action, actor_id, client, details "
-                    + "FROM user_activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")) {
-                ps.setObject(1, userId);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(new ActivityItem(rs.getTimestamp(1).toInstant(), rs.getString(2),
-                                rs.getObject(3, UUID.class), rs.getString(4), rs.getString(5)));
-                    }
-                }
-            }
-            return items;
-        }));
+        return new ActivityPage(activity.latest(caller, userId, limit).stream().map(e -> new ActivityItem(e.at(),
+                e.action(), e.actorId(), e.client(), e.details())).toList());
     }
-
-    /** Entries in a mailed activity log: the newest, so that the mail stays small. */
-    public static final int MAILED_ACTIVITY_ENTRIES = 2000;
 
     /** Where the activity log went, and how many entries it holds. */
     @Serdeable
@@ -162,7 +129,7 @@ public class UserProfileController {
 
     /**
      * Mails the user's activity log, as a CSV attachment (at, action, actor, client, details; newest first, at most
-     * {@link #MAILED_ACTIVITY_ENTRIES}), to the requesting admin's own email. The mail leaves through the outbox
+     * {@link ActivityLog#MAILED_ENTRIES}), to the requesting admin's own email. The mail leaves through the outbox
      * with an activity entry saying who asked; 202 once both are committed.
      */
     @ApiResponse(responseCode = "202", description = "The log is on its way to the caller's email",
@@ -170,53 +137,8 @@ public class UserProfileController {
     @Post("/activity/email")
     public HttpResponse<ActivityMailed> emailActivity(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                                       @PathVariable UUID userId) {
-        access.user(caller, userId, Permission.view_activity);
-        UUID mailId = UUID.randomUUID();
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        ActivityMailed mailed = Tx.run(dataSource, c -> {
-            UserSnapshot user = Users.find(c, userId);
-            if (user == null) {
-                throw ProblemException.notFound("User " + userId);
-            }
-            int total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM user_activity WHERE user_id = ?")) {
-                ps.setObject(1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total = rs.getInt(1);
-                }
-            }
-            java.io.StringWriter text = new java.io.StringWriter();
-            int entries = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT a.at, a.action, coalesce(u.email, a.actor_id::text), "
-                    + "a.client, a.details FROM user_activity a LEFT JOIN users u ON u.id = a.actor_id "
-                    + "WHERE a.user_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ?");
-                 org.apache.commons.csv.CSVPrinter csv = new org.apache.commons.csv.CSVPrinter(text,
-                         org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                                 .setHeader("at", "action", "actor", "client", "details").get())) {
-                ps.setObject(1, userId);
-                ps.setInt(2, MAILED_ACTIVITY_ENTRIES);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        csv.printRecord(rs.getTimestamp(1).toInstant().toString(), CsvCells.neutralise(rs.getString(2)),
-                                CsvCells.neutralise(rs.getString(3)), CsvCells.neutralise(rs.getString(4)),
-                                CsvCells.neutralise(rs.getString(5)));
-                        entries++;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            String body = "The activity log of " + user.email() + " is attached: " + entries
-                    + (entries < total ? " newest of " + total + " entries." : " entries.") + "\n";
-            MailMessage mail = new MailMessage(mailId, caller.email(), "Activity log of " + user.email(), body,
-                    "activity-log", userId, List.of(new MailMessage.Attachment("activity-" + user.email() + ".csv",
-                    "text/csv; charset=utf-8", text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-            Outbox.append(c, List.of(Outbox.Entry.mail(mailId, Keys.user(userId), Json.writeString(mail))));
-            Activity.append(c, List.of(new Activity.Entry(userId, user.orgId(), caller.userId(),
-                    "activity-log-mailed", caller.client(), "to " + caller.email(), now)));
-            return new ActivityMailed(mailId, caller.email(), entries, total);
-        });
+        ActivityLog.Mailed sent = activity.mail(caller, userId);
+        ActivityMailed mailed = new ActivityMailed(sent.mailId(), sent.to(), sent.entries(), sent.totalEntries());
         return HttpResponse.accepted().body(mailed);
     }
 }

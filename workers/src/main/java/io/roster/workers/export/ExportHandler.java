@@ -65,8 +65,8 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(SELECT);
         if (command.userIds() != null) {
-            sql.append("id = ANY (?) AND org_id IN (SELECT id FROM organizations WHERE ? = ANY (path)) "
-                    + "ORDER BY array_position(?, id)");
+            sql.append("id = ANY (?) AND " + io.roster.persistence.Organizations.IN_REACH
+                    + " ORDER BY array_position(?, id)");
             UUID[] ids = command.userIds().toArray(UUID[]::new);
             args.add(connection.createArrayOf("uuid", ids));
             args.add(command.orgId());
