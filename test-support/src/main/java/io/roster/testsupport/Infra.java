@@ -15,8 +15,8 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The one real broker and the one real PostgreSQL of a test JVM, started on first use and stopped when the
- * JVM exits.
+ * The one real broker and the one real PostgreSQL of a test JVM, each started on first use (a test of the database
+ * alone never starts a broker) and stopped when the JVM exits.
  *
  * <p>Kafka: a KRaft broker from Kafka's own artifacts in this JVM; where a Docker engine answers, Testcontainers'
  * Kafka instead ({@code ROSTER_TEST_KAFKA=embedded|testcontainers} forces one). PostgreSQL: embedded
@@ -29,15 +29,15 @@ public final class Infra {
 
     private static volatile Infra instance;
 
-    private final String bootstrapServers;
+    private final Path root;
     private final String jdbcUrl;
     private final String jdbcUser;
     private final String jdbcPassword;
-    private final KraftBroker broker;
+    private String bootstrapServers;
+    private KraftBroker broker;
 
-    private Infra(String bootstrapServers, KraftBroker broker, String jdbcUrl, String jdbcUser, String jdbcPassword) {
-        this.bootstrapServers = bootstrapServers;
-        this.broker = broker;
+    private Infra(Path root, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        this.root = root;
         this.jdbcUrl = jdbcUrl;
         this.jdbcUser = jdbcUser;
         this.jdbcPassword = jdbcPassword;
@@ -64,18 +64,6 @@ public final class Infra {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String bootstrap;
-        KraftBroker broker = null;
-        if (useTestcontainers()) {
-            KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1");
-            kafka.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "kafka-container-stop"));
-            bootstrap = kafka.getBootstrapServers();
-        } else {
-            broker = KraftBroker.start(root.resolve("kafka"), 0, 4);
-            bootstrap = broker.bootstrapServers();
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-stop"));
-        }
         String url = System.getenv("ROSTER_TEST_JDBC_URL");
         String user;
         String password;
@@ -89,8 +77,26 @@ public final class Infra {
             user = postgres.user();
             password = "";
         }
-        LOG.info("Test infrastructure: Kafka {}, PostgreSQL {}", bootstrap, url);
-        return new Infra(bootstrap, broker, url, user, password);
+        LOG.info("Test infrastructure: PostgreSQL {}", url);
+        return new Infra(root, url, user, password);
+    }
+
+    /** Starts the broker on first use: tests of the database alone never start one. */
+    private synchronized void startKafka() {
+        if (bootstrapServers != null) {
+            return;
+        }
+        if (useTestcontainers()) {
+            KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1");
+            kafka.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "kafka-container-stop"));
+            bootstrapServers = kafka.getBootstrapServers();
+        } else {
+            broker = KraftBroker.start(root.resolve("kafka"), 0, 4);
+            bootstrapServers = broker.bootstrapServers();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-stop"));
+        }
+        LOG.info("Test infrastructure: Kafka {}", bootstrapServers);
     }
 
     private static boolean useTestcontainers() {
@@ -113,12 +119,14 @@ public final class Infra {
         return value == null || value.isBlank() ? defaultValue : value;
     }
 
-    public String bootstrapServers() {
+    public synchronized String bootstrapServers() {
+        startKafka();
         return bootstrapServers;
     }
 
     /** The in-JVM broker, or null when Testcontainers provides Kafka. */
-    public KraftBroker broker() {
+    public synchronized KraftBroker broker() {
+        startKafka();
         return broker;
     }
 

@@ -21,11 +21,13 @@ public final class TestEnv {
     private final String name;
     private final Map<String, String> env;
 
-    private TestEnv(Infra infra, String name) {
+    private TestEnv(Infra infra, String name, boolean kafka) {
         this.infra = infra;
         this.name = name;
         Map<String, String> map = new HashMap<>();
-        map.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        if (kafka) {
+            map.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        }
         map.put("ROSTER_TOPIC_PREFIX", name + ".");
         map.put("ROSTER_TOPIC_PARTITIONS", "4");
         map.put("ROSTER_DB_URL", infra.jdbcUrl());
@@ -38,14 +40,28 @@ public final class TestEnv {
 
     /** A fresh prefix and schema; the topics are created and the schema migrated. */
     public static TestEnv create(String label) {
-        String name = ("t_" + label.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT) + "_"
-                + UUID.randomUUID().toString().substring(0, 8));
-        TestEnv env = new TestEnv(Infra.get(), name);
+        TestEnv env = new TestEnv(Infra.get(), name(label), true);
         TopicProvisioner.ensureTopics(env.kafka());
-        try (var pool = Database.pool(env.db(), name + "-migrate")) {
+        env.migrate();
+        return env;
+    }
+
+    /** A fresh, migrated schema, for tests of the database alone: no broker is started for them. */
+    public static TestEnv database(String label) {
+        TestEnv env = new TestEnv(Infra.get(), name(label), false);
+        env.migrate();
+        return env;
+    }
+
+    private static String name(String label) {
+        return "t_" + label.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT) + "_"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void migrate() {
+        try (var pool = Database.pool(db(), name + "-migrate")) {
             Database.migrate(pool, name);
         }
-        return env;
     }
 
     public Infra infra() {
