@@ -1,14 +1,12 @@
-package io.roster.workers;
+package io.roster.operations;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.roster.contracts.user.Role;
-import io.roster.persistence.BulkUsers;
 import io.roster.persistence.Database;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
 import java.sql.Connection;
@@ -17,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +38,7 @@ class LastAdminRuleIT {
 
     @BeforeAll
     static void start() {
-        env = TestEnv.create("lastadminrule");
+        env = TestEnv.database("lastadminrule");
         pool = Database.pool(env.db(), "test");
     }
 
@@ -52,19 +49,19 @@ class LastAdminRuleIT {
 
     /** One step of a job: a chunk applied in the given (open) transaction. */
     interface Chunk {
-        BulkUsers.Result apply(Connection connection) throws SQLException;
+        ChunkResult apply(Connection connection) throws SQLException;
     }
 
     @Test
     void twoChunksOfOneDeleteJobCannotRemoveBothAdmins() throws Exception {
-        UUID org = InviteWorkerIT.newOrg(pool);
-        UUID a = user(org, Role.Admin);
-        UUID b = user(org, Role.Admin);
-        BulkUsers.Actor actor = new BulkUsers.Actor(InviteWorkerIT.newAdmin(pool, InviteWorkerIT.newOrg(pool)),
+        UUID org = Fixtures.org(pool);
+        UUID a = Fixtures.user(pool, Role.Admin, org);
+        UUID b = Fixtures.user(pool, Role.Admin, org);
+        Actor actor = new Actor(Fixtures.user(pool, Role.Admin, Fixtures.org(pool)),
                 UUID.randomUUID(), "test");
-        List<BulkUsers.Result> results = race(
-                c -> BulkUsers.delete(c, org, List.of(a), 1, actor, Instant.now()),
-                c -> BulkUsers.delete(c, org, List.of(b), 2, actor, Instant.now()));
+        List<ChunkResult> results = race(
+                c -> DeleteUsers.apply(c, org, List.of(a), 1, actor, Instant.now()),
+                c -> DeleteUsers.apply(c, org, List.of(b), 2, actor, Instant.now()));
         assertEquals(1, results.get(0).succeeded());
         assertEquals(0, results.get(1).succeeded());
         assertEquals("last_admin", results.get(1).errors().get(0).code());
@@ -74,17 +71,17 @@ class LastAdminRuleIT {
 
     @Test
     void aDeleteAndATransferAtOnceLeaveTheOrganizationAnAdmin() throws Exception {
-        UUID org = InviteWorkerIT.newOrg(pool);
-        UUID a = user(org, Role.Admin);
-        UUID b = user(org, Role.Admin);
-        UUID destinationId = InviteWorkerIT.newOrg(pool);
-        UUID destinationAdmin = InviteWorkerIT.newAdmin(pool, destinationId);
+        UUID org = Fixtures.org(pool);
+        UUID a = Fixtures.user(pool, Role.Admin, org);
+        UUID b = Fixtures.user(pool, Role.Admin, org);
+        UUID destinationId = Fixtures.org(pool);
+        UUID destinationAdmin = Fixtures.user(pool, Role.Admin, destinationId);
         Organizations.Org destination = Tx.run(pool, c -> Organizations.find(c, destinationId)).orElseThrow();
-        BulkUsers.Actor actor = new BulkUsers.Actor(InviteWorkerIT.newAdmin(pool, InviteWorkerIT.newOrg(pool)),
+        Actor actor = new Actor(Fixtures.user(pool, Role.Admin, Fixtures.org(pool)),
                 UUID.randomUUID(), "test");
-        List<BulkUsers.Result> results = race(
-                c -> BulkUsers.transfer(c, org, List.of(a), 1, destination, destinationAdmin, Role.Staff, actor),
-                c -> BulkUsers.delete(c, org, List.of(b), 1, actor, Instant.now()));
+        List<ChunkResult> results = race(
+                c -> TransferUsers.apply(c, org, List.of(a), 1, destination, destinationAdmin, Role.Staff, actor),
+                c -> DeleteUsers.apply(c, org, List.of(b), 1, actor, Instant.now()));
         assertEquals(1, results.get(0).succeeded(), "the transfer went first");
         assertEquals("last_admin", results.get(1).errors().get(0).code());
         assertEquals(1, admins(org));
@@ -96,13 +93,13 @@ class LastAdminRuleIT {
      * Applies {@code first} in one transaction; then {@code second} in another, awaited until it waits on a lock;
      * then commits the first, and the second when it is done.
      */
-    private static List<BulkUsers.Result> race(Chunk first, Chunk second) throws Exception {
+    private static List<ChunkResult> race(Chunk first, Chunk second) throws Exception {
         try (Connection one = pool.getConnection(); Connection two = pool.getConnection()) {
             one.setAutoCommit(false);
             two.setAutoCommit(false);
-            BulkUsers.Result firstResult = first.apply(one);
+            ChunkResult firstResult = first.apply(one);
             int pid = backendPid(two);
-            CompletableFuture<BulkUsers.Result> secondResult = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<ChunkResult> secondResult = CompletableFuture.supplyAsync(() -> {
                 try {
                     return second.apply(two);
                 } catch (SQLException e) {
@@ -113,7 +110,7 @@ class LastAdminRuleIT {
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = " + pid) == 1);
             assertEquals(false, secondResult.isDone(), "the second chunk waits for the first's organization lock");
             one.commit();
-            BulkUsers.Result result = secondResult.get(30, TimeUnit.SECONDS);
+            ChunkResult result = secondResult.get(30, TimeUnit.SECONDS);
             two.commit();
             return List.of(firstResult, result);
         }
@@ -125,17 +122,6 @@ class LastAdminRuleIT {
             rs.next();
             return rs.getInt(1);
         }
-    }
-
-    private static UUID user(UUID org, Role role) {
-        UUID id = UUID.randomUUID();
-        Tx.run(pool, c -> {
-            Users.insertInvited(c, List.of(new Users.NewUser(id, org, id + "@example.com", "A", "B", role, null,
-                    List.of(), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, "test")),
-                    UUID::randomUUID);
-            return null;
-        });
-        return id;
     }
 
     private static long admins(UUID org) {

@@ -39,15 +39,17 @@ public final class Invitations {
     private Invitations() {
     }
 
-    /**
-     * Gives the user a new invitation (revoking the open one, if any) and queues its mail in the outbox.
-     *
-     * @param publicUrl where the console is, for the link ({@code <publicUrl>/invitations/accept?token=...})
-     */
-    public static void issue(Connection connection, UUID userId, String email, String firstName, String orgName,
-                             Duration ttl, String publicUrl, Instant now) throws SQLException {
+    /** Writes the mail of one invitation, which carries its token (the mail is the only place the token goes). */
+    @FunctionalInterface
+    public interface Letter {
+        MailMessage write(Invitee invitee, String token, Instant expiresAt);
+    }
+
+    /** Gives the user a new invitation (revoking the open one, if any) and queues its mail in the outbox. */
+    public static void issue(Connection connection, UUID userId, String email, String firstName, Duration ttl,
+                             Letter letter, Instant now) throws SQLException {
         revoke(connection, userId, now);
-        Batch batch = prepare(List.of(new Invitee(userId, email, firstName)), orgName, ttl, publicUrl, now);
+        Batch batch = prepare(List.of(new Invitee(userId, email, firstName)), ttl, letter, now);
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET invite_token_hash = ?, "
                 + "invite_sent_at = ?, invite_expires_at = ? WHERE id = ?")) {
             ps.setBytes(1, batch.hashFor(userId));
@@ -69,7 +71,7 @@ public final class Invitations {
      * rows take the tokens' hashes ({@link Batch#hashFor}, {@link Users#insertInvited}); the mails go out with the
      * users' invitation events ({@link Batch#mailFor}), in the same transaction.
      */
-    public static Batch prepare(List<Invitee> invitees, String orgName, Duration ttl, String publicUrl, Instant now) {
+    public static Batch prepare(List<Invitee> invitees, Duration ttl, Letter letter, Instant now) {
         Map<UUID, byte[]> hashes = new HashMap<>();
         List<MailMessage> mails = new ArrayList<>(invitees.size());
         for (Invitee invitee : invitees) {
@@ -77,11 +79,7 @@ public final class Invitations {
             RANDOM.nextBytes(raw);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
             hashes.put(invitee.userId(), hash(token));
-            String link = publicUrl + "/invitations/accept?token=" + token;
-            mails.add(new MailMessage(UUID.randomUUID(), invitee.email(), "You are invited to " + orgName,
-                    "Hello " + invitee.firstName() + ",\n\nyou have been invited to " + orgName
-                            + ". Create your password here:\n\n" + link + "\n\nThe link works once and expires on "
-                            + now.plus(ttl) + ".\n", "invitation", invitee.userId()));
+            mails.add(letter.write(invitee, token, now.plus(ttl)));
         }
         return new Batch(hashes, mails, now, now.plus(ttl));
     }

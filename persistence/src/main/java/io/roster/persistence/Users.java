@@ -204,9 +204,9 @@ public final class Users {
         }
     }
 
-    static final String SNAPSHOT = SNAPSHOT_COLUMNS;
+    public static final String SNAPSHOT = SNAPSHOT_COLUMNS;
 
-    static UserSnapshot snapshot(ResultSet rs) throws SQLException {
+    public static UserSnapshot snapshot(ResultSet rs) throws SQLException {
         Timestamp lastLogin = rs.getTimestamp(10);
         return new UserSnapshot(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), Role.valueOf(rs.getString(6)), rs.getString(7),

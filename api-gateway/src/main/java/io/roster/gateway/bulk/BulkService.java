@@ -84,7 +84,7 @@ public class BulkService {
         }
         if (request.userIds() != null && request.userIds().contains(caller.userId())) {
             throw ProblemException.unprocessable("cannot-delete-self", "userIds[" + request.userIds()
-                    .indexOf(caller.userId()) + "]", "is you; you cannot delete yourself, ask another admin");
+                    .indexOf(caller.userId()) + "]", "is you; " + io.roster.operations.SelfAction.message("delete"));
         }
         return submit(caller, orgId, JobType.delete, new BulkAction.Delete(), request.userIds(), request.filter(),
                 topics.bulkActions(), key);
@@ -99,9 +99,9 @@ public class BulkService {
             if (role == null) {
                 throw ProblemException.invalid("role", "'" + request.role() + "' is not one of Admin, Staff, User");
             }
-            if (!Role.mayGrant(caller.role(), role)) {
-                throw ProblemException.forbiddenField("role-not-allowed", "role", "you cannot give a role above "
-                        + "your own (" + caller.role() + ")");
+            if (!io.roster.operations.RoleCeiling.mayGrant(caller.role(), role)) {
+                throw ProblemException.forbiddenField("role-not-allowed", "role",
+                        io.roster.operations.RoleCeiling.refusal(caller.role()));
             }
         }
         if (request.destinationAdminEmail() == null || request.destinationAdminEmail().isBlank()) {
@@ -129,7 +129,7 @@ public class BulkService {
         }
         if (request.userIds() != null && request.userIds().contains(caller.userId())) {
             throw ProblemException.unprocessable("cannot-transfer-self", "userIds[" + request.userIds()
-                    .indexOf(caller.userId()) + "]", "is you; you cannot transfer yourself, ask another admin");
+                    .indexOf(caller.userId()) + "]", "is you; " + io.roster.operations.SelfAction.message("transfer"));
         }
         return submit(caller, orgId, JobType.transfer, new BulkAction.Transfer(admin.orgId(), admin.id(), role),
                 request.userIds(), request.filter(), topics.transfers(), key);

@@ -59,8 +59,9 @@ public class InvitationService {
                         "The user has logged in already; there is no invitation to resend.", List.of(), null);
             }
             Organizations.Org org = Organizations.find(c, ref.orgId()).orElseThrow();
-            Invitations.issue(c, userId, user.email(), user.firstName(), org.name(), config.invitationTtl(),
-                    config.publicUrl(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+            Invitations.issue(c, userId, user.email(), user.firstName(), config.invitationTtl(),
+                    io.roster.operations.Mails.invitations(org.name(), config.publicUrl()),
+                    clock.instant().truncatedTo(ChronoUnit.MICROS));
             return null;
         });
     }

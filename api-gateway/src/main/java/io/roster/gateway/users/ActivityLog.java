@@ -9,6 +9,7 @@ import io.roster.gateway.auth.Caller;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
+import io.roster.operations.Mails;
 import io.roster.persistence.Activity;
 import io.roster.persistence.Outbox;
 import io.roster.persistence.Tx;
@@ -17,7 +18,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,11 +70,8 @@ public class ActivityLog {
             }
             int total = Activity.count(c, userId);
             List<Activity.Logged> entries = Activity.latest(c, userId, MAILED_ENTRIES);
-            String body = "The activity log of " + user.email() + " is attached: " + entries.size()
-                    + (entries.size() < total ? " newest of " + total + " entries." : " entries.") + "\n";
-            MailMessage mail = new MailMessage(mailId, caller.email(), "Activity log of " + user.email(), body,
-                    "activity-log", userId, List.of(new MailMessage.Attachment("activity-" + user.email() + ".csv",
-                    "text/csv; charset=utf-8", csv(entries).getBytes(StandardCharsets.UTF_8))));
+            MailMessage mail = Mails.activityLog(mailId, caller.email(), userId, user.email(), csv(entries),
+                    entries.size(), total);
             Outbox.append(c, List.of(Outbox.Entry.mail(mailId, Keys.user(userId), Json.writeString(mail))));
             Activity.append(c, List.of(new Activity.Entry(userId, user.orgId(), caller.userId(),
                     "activity-log-mailed", caller.client(), "to " + caller.email(), now)));

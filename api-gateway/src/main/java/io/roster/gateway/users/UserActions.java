@@ -9,7 +9,7 @@ import io.roster.gateway.auth.PasswordHasher;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
-import io.roster.persistence.LastAdmins;
+import io.roster.operations.LastAdminRule;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
@@ -69,16 +69,16 @@ public class UserActions {
                 throw ProblemException.invalid("role", "must be one of Admin, Staff, User");
             }
             access.requireAdmin(caller);
-            if (!Role.mayGrant(caller.role(), role)) {
-                throw ProblemException.forbiddenField("role-not-allowed", "role", "you cannot give a role above "
-                        + "your own (" + caller.role() + ")");
+            if (!io.roster.operations.RoleCeiling.mayGrant(caller.role(), role)) {
+                throw ProblemException.forbiddenField("role-not-allowed", "role",
+                        io.roster.operations.RoleCeiling.refusal(caller.role()));
             }
         }
         Role newRole = role;
         return Tx.run(dataSource, c -> {
             UserSnapshot before = Users.find(c, userId);
             if (before.role() == Role.Admin && newRole != null && newRole != Role.Admin
-                    && !LastAdmins.orgsLeftWithout(c, Map.of(before.orgId(), List.of(userId))).isEmpty()) {
+                    && LastAdminRule.isLastAdmin(c, before.orgId(), userId)) {
                 throw ProblemException.unprocessable("last-admin", "role",
                         "this is the organization's last admin; make another user Admin first");
             }

@@ -2,7 +2,11 @@ package io.roster.workers.bulk;
 
 import io.roster.contracts.job.BulkAction;
 import io.roster.contracts.job.UsersChunk;
-import io.roster.persistence.BulkUsers;
+import io.roster.operations.Actor;
+import io.roster.operations.ChunkResult;
+import io.roster.operations.DeleteUsers;
+import io.roster.operations.TagUsers;
+import io.roster.operations.TransferUsers;
 import io.roster.persistence.Organizations;
 import io.roster.workers.consume.FatalRecordException;
 import io.roster.workers.jobs.ChunkTransaction;
@@ -16,7 +20,7 @@ import javax.sql.DataSource;
 /**
  * Applies a chunk of a bulk job over existing users (tag, delete, transfer) in the chunk's one transaction
  * ({@link ChunkTransaction}); what each action does to a user, and the errors it reports per row, is
- * {@link BulkUsers}'s.
+ * the operations' ({@link TagUsers}, {@link DeleteUsers}, {@link TransferUsers}).
  */
 public final class UsersChunkHandler implements JobHandler<UsersChunk> {
 
@@ -34,19 +38,19 @@ public final class UsersChunkHandler implements JobHandler<UsersChunk> {
     }
 
     private ChunkTransaction.Outcome applyIn(Connection connection, UsersChunk chunk) throws SQLException {
-        BulkUsers.Actor actor = new BulkUsers.Actor(chunk.requestedBy(), chunk.jobId(), chunk.client());
-        BulkUsers.Result result;
+        Actor actor = new Actor(chunk.requestedBy(), chunk.jobId(), chunk.client());
+        ChunkResult result;
         if (chunk.action() instanceof BulkAction.Tag tag) {
-            result = BulkUsers.tag(connection, chunk.orgId(), chunk.userIds(), chunk.firstRowNo(), tag.tag(),
+            result = TagUsers.apply(connection, chunk.orgId(), chunk.userIds(), chunk.firstRowNo(), tag.tag(),
                     tag.remove(), actor);
         } else if (chunk.action() instanceof BulkAction.Delete) {
-            result = BulkUsers.delete(connection, chunk.orgId(), chunk.userIds(), chunk.firstRowNo(), actor,
+            result = DeleteUsers.apply(connection, chunk.orgId(), chunk.userIds(), chunk.firstRowNo(), actor,
                     clock.instant().truncatedTo(ChronoUnit.MICROS));
         } else if (chunk.action() instanceof BulkAction.Transfer transfer) {
             Organizations.Org destination = Organizations.find(connection, transfer.destinationOrgId())
                     .orElseThrow(() -> new FatalRecordException("destination organization "
                             + transfer.destinationOrgId() + " does not exist", null));
-            result = BulkUsers.transfer(connection, chunk.orgId(), chunk.userIds(), chunk.firstRowNo(), destination,
+            result = TransferUsers.apply(connection, chunk.orgId(), chunk.userIds(), chunk.firstRowNo(), destination,
                     transfer.destinationAdminId(), transfer.role(), actor);
         } else {
             throw new FatalRecordException("no bulk action " + chunk.action(), null);

@@ -3,7 +3,9 @@ package io.roster.workers.invite;
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.InviteRow;
 import io.roster.contracts.user.Role;
-import io.roster.persistence.BulkUsers;
+import io.roster.operations.Actor;
+import io.roster.operations.ChunkResult;
+import io.roster.operations.UpdateFromImport;
 import io.roster.persistence.Invitations;
 import io.roster.persistence.Jobs.RowError;
 import io.roster.persistence.Organizations;
@@ -35,10 +37,10 @@ import javax.sql.DataSource;
  * Row errors: the validator's, {@code duplicate_in_file} (the same email earlier in this job),
  * {@code already_in_organization} (an account in this organization already), {@code exists_in_other_organization}
  * (an account elsewhere, which must be transferred instead), {@code role_not_allowed} (a role above the role the
- * requester holds when the chunk applies: {@link Role#mayGrant}).
+ * requester holds when the chunk applies: {@link io.roster.operations.RoleCeiling}).
  *
  * <p>With upsert, an email that has an account in the job's organization (not one of its sub-organizations) updates
- * that account ({@link BulkUsers#updateFromImport}): the row's names, its role if it names one, its location if it
+ * that account ({@link UpdateFromImport}): the row's names, its role if it names one, its location if it
  * has one, and its tags added to the account's; no invitation goes out.
  */
 public final class InviteChunkHandler implements JobHandler<InviteChunk> {
@@ -75,7 +77,7 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                 continue;
             }
             InviteRowValidator.ValidRow valid = result.row();
-            if (!Role.mayGrant(granter, valid.role())) {
+            if (!io.roster.operations.RoleCeiling.mayGrant(granter, valid.role())) {
                 errors.add(new RowError(row.rowNo(), "role", "role_not_allowed", "the role " + valid.role()
                         + " is above the role of the user who submitted the job"));
                 continue;
@@ -92,7 +94,7 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
         Map<String, ExistingEmail> existing = Users.existing(connection, byEmail.keySet());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<NewUser> users = new ArrayList<>(byEmail.size());
-        List<BulkUsers.ImportUpdate> updates = new ArrayList<>();
+        List<UpdateFromImport.Update> updates = new ArrayList<>();
         for (InviteRowValidator.ValidRow row : byEmail.values()) {
             ExistingEmail found = existing.get(row.email());
             if (found == null) {
@@ -101,7 +103,7 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
                         chunk.client()));
             } else if (chunk.upsert() && chunk.orgId().equals(found.orgId())
                     && !chunk.jobId().equals(found.inviteJobId())) {
-                updates.add(new BulkUsers.ImportUpdate(row.rowNo(), found.userId(), row.firstName(), row.lastName(),
+                updates.add(new UpdateFromImport.Update(row.rowNo(), found.userId(), row.firstName(), row.lastName(),
                         row.roleGiven() ? row.role() : null, row.location(), row.tags()));
             } else {
                 errors.add(conflict(row, found, chunk));
@@ -109,10 +111,10 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
         }
         Invitations.Batch invitations = Invitations.prepare(users.stream()
                 .map(u -> new Invitations.Invitee(u.id(), u.email(), u.firstName())).toList(),
-                org.name(), invitationTtl, publicUrl, now);
+                invitationTtl, io.roster.operations.Mails.invitations(org.name(), publicUrl), now);
         Users.insertInvited(connection, users, UUID::randomUUID, invitations);
-        BulkUsers.Result updated = BulkUsers.updateFromImport(connection, chunk.orgId(), updates,
-                InviteRowValidator.MAX_TAGS, new BulkUsers.Actor(chunk.requestedBy(), chunk.jobId(), chunk.client()));
+        ChunkResult updated = UpdateFromImport.apply(connection, chunk.orgId(), updates,
+                InviteRowValidator.MAX_TAGS, new Actor(chunk.requestedBy(), chunk.jobId(), chunk.client()));
         errors.addAll(updated.errors());
         return new ChunkTransaction.Outcome(users.size() + updated.succeeded(), errors);
     }

@@ -1,0 +1,225 @@
+package io.roster.persistence;
+
+import io.roster.contracts.event.UserSnapshot;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.user.Role;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The statements a bulk job's chunk runs on the users table, a set of ids at a time: hand-written SQL, one statement
+ * per step whatever the chunk's size (the bulk benchmark measures them). Table access only: which rows may be
+ * touched, and what each change means, is decided by the operations that call these.
+ */
+public final class UserChunks {
+
+    /** A user found by id: their organization, role, email and first name. */
+    public record Selected(UUID id, UUID orgId, Role role, String email, String firstName) {
+    }
+
+    /** A deleted user: their id and the organization they were in. */
+    public record Deleted(UUID id, UUID orgId) {
+    }
+
+    private UserChunks() {
+    }
+
+    /**
+     * The users of {@code ids} within the reach of {@code orgId} ({@link Organizations#IN_REACH}), locked until the
+     * commit when {@code lock} (in id order).
+     */
+    public static Map<UUID, Selected> inReach(Connection connection, UUID orgId, Collection<UUID> ids, boolean lock)
+            throws SQLException {
+        Map<UUID, Selected> rows = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, org_id, role, email, first_name FROM users "
+                + "WHERE id = ANY (?) AND " + Organizations.IN_REACH + (lock ? " ORDER BY id FOR UPDATE" : ""))) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.setObject(2, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    rows.put(id, new Selected(id, rs.getObject(2, UUID.class), Role.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The users of {@code ids} in {@code orgId} itself, as they are, locked until the commit (in id order). */
+    public static Map<UUID, UserSnapshot> lockInOrg(Connection connection, UUID orgId, Collection<UUID> ids)
+            throws SQLException {
+        Map<UUID, UserSnapshot> current = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users "
+                + "WHERE id = ANY (?) AND org_id = ? ORDER BY id FOR UPDATE")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.setObject(2, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UserSnapshot user = Users.snapshot(rs);
+                    current.put(user.id(), user);
+                }
+            }
+        }
+        return current;
+    }
+
+    /** Of {@code orgIds}, those that define {@code tag}. */
+    public static Set<UUID> orgsDefining(Connection connection, Collection<UUID> orgIds, String tag)
+            throws SQLException {
+        Set<UUID> defining = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT org_id FROM org_tags WHERE org_id = ANY (?) AND name = ?")) {
+            ps.setArray(1, connection.createArrayOf("uuid", orgIds.toArray()));
+            ps.setString(2, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    defining.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return defining;
+    }
+
+    /** Whether {@code orgId} has an admin other than {@code leaving}. */
+    public static boolean hasAdminOtherThan(Connection connection, UUID orgId, Collection<UUID> leaving)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM users "
+                + "WHERE org_id = ? AND role = 'Admin' AND id <> ALL (?))")) {
+            ps.setObject(1, orgId);
+            ps.setArray(2, connection.createArrayOf("uuid", leaving.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Sets each user's names, role, location and tags as {@code users} say. @return the users as they are now */
+    public static List<UserSnapshot> updateProfiles(Connection connection, List<UserSnapshot> users)
+            throws SQLException {
+        List<UserSnapshot> updated = new ArrayList<>(users.size());
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET first_name = v.first, "
+                + "last_name = v.last, role = v.new_role, location = v.loc, "
+                + "tags = ARRAY(SELECT jsonb_array_elements_text(v.tag_list::jsonb)), "
+                + "updated_at = clock_timestamp() FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::text[]) AS v(uid, first, last, new_role, loc, tag_list) WHERE id = v.uid "
+                + "RETURNING " + Users.SNAPSHOT)) {
+            ps.setArray(1, connection.createArrayOf("uuid", users.stream().map(UserSnapshot::id).toArray()));
+            ps.setArray(2, connection.createArrayOf("text", users.stream().map(UserSnapshot::firstName).toArray()));
+            ps.setArray(3, connection.createArrayOf("text", users.stream().map(UserSnapshot::lastName).toArray()));
+            ps.setArray(4, connection.createArrayOf("text", users.stream().map(u -> u.role().name()).toArray()));
+            ps.setArray(5, connection.createArrayOf("text", users.stream().map(UserSnapshot::location).toArray()));
+            ps.setArray(6, connection.createArrayOf("text", users.stream().map(u -> Json.writeString(u.tags()))
+                    .toArray()));
+            collect(ps, updated);
+        }
+        return updated;
+    }
+
+    /**
+     * Adds {@code tag} to each user of {@code ids} who lacks it (or removes it from each who has it).
+     *
+     * @return the users changed, as they are now
+     */
+    public static List<UserSnapshot> tag(Connection connection, Collection<UUID> ids, String tag, boolean remove)
+            throws SQLException {
+        List<UserSnapshot> changed = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET tags = "
+                + (remove ? "array_remove(tags, ?)" : "array_append(tags, ?)") + ", updated_at = clock_timestamp() "
+                + "WHERE id = ANY (?) AND " + (remove ? "" : "NOT ") + "tags @> ARRAY[?]::text[] RETURNING "
+                + Users.SNAPSHOT)) {
+            ps.setString(1, tag);
+            ps.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
+            ps.setString(3, tag);
+            collect(ps, changed);
+        }
+        return changed;
+    }
+
+    /**
+     * Deletes the users of {@code ids} within the reach of {@code orgId} who are not admins, except {@code keep}, in
+     * one statement that touches each row once.
+     */
+    public static List<Deleted> deleteNonAdminsInReach(Connection connection, UUID orgId, Collection<UUID> ids,
+                                                       UUID keep) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ANY (?) AND id <> ? "
+                + "AND role <> 'Admin' AND " + Organizations.IN_REACH + " RETURNING id, org_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.setObject(2, keep);
+            ps.setObject(3, orgId);
+            return deleted(ps);
+        }
+    }
+
+    /** Deletes the users of {@code ids}. */
+    public static List<Deleted> delete(Connection connection, Collection<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            return deleted(ps);
+        }
+    }
+
+    /** Deletes the activity of the users of {@code ids}. */
+    public static void deleteActivity(Connection connection, Collection<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM activity WHERE user_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ends every session of the users of {@code ids}. */
+    public static void endSessions(Connection connection, Collection<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM sessions WHERE user_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Moves the users of {@code ids} to {@code orgId} with {@code role} and no tags.
+     *
+     * @return the users moved, as they are now
+     */
+    public static List<UserSnapshot> move(Connection connection, Collection<UUID> ids, UUID orgId, Role role)
+            throws SQLException {
+        List<UserSnapshot> moved = new ArrayList<>(ids.size());
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET org_id = ?, role = ?, tags = '{}', "
+                + "updated_at = clock_timestamp() WHERE id = ANY (?) RETURNING " + Users.SNAPSHOT)) {
+            ps.setObject(1, orgId);
+            ps.setString(2, role.name());
+            ps.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+            collect(ps, moved);
+        }
+        return moved;
+    }
+
+    private static void collect(PreparedStatement ps, List<UserSnapshot> into) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.add(Users.snapshot(rs));
+            }
+        }
+    }
+
+    private static List<Deleted> deleted(PreparedStatement ps) throws SQLException {
+        List<Deleted> deleted = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                deleted.add(new Deleted(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
+            }
+        }
+        return deleted;
+    }
+}
