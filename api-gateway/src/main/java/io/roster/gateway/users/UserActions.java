@@ -1,27 +1,27 @@
 package io.roster.gateway.users;
 
-import io.roster.contracts.event.UserLoggedOut;
 import io.roster.contracts.event.UserSnapshot;
-import io.roster.contracts.event.UserUpdated;
 import io.roster.contracts.user.Role;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.auth.PasswordHasher;
 import io.roster.gateway.orgs.Access;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
-import io.roster.operations.LastAdminRule;
+import io.roster.operations.Actor;
+import io.roster.operations.EditProfile;
+import io.roster.operations.EndSessions;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The single actions on one user, each authorized for the user's id, applied in one transaction with its change
- * event and activity entry: edit the profile, set a password (ending every session), force a logout.
+ * The single actions on one user: each is authorized here for the user's id (reach and permission, {@link Access}),
+ * its input checked, then applied by its operation ({@link EditProfile}, {@link EndSessions}) in one transaction
+ * with its change event and activity entry.
  */
 @Singleton
 public class UserActions {
@@ -69,30 +69,10 @@ public class UserActions {
                 throw ProblemException.invalid("role", "must be one of Admin, Staff, User");
             }
             access.requireAdmin(caller);
-            if (!io.roster.operations.RoleCeiling.mayGrant(caller.role(), role)) {
-                throw ProblemException.forbiddenField("role-not-allowed", "role",
-                        io.roster.operations.RoleCeiling.refusal(caller.role()));
-            }
         }
-        Role newRole = role;
-        return Tx.run(dataSource, c -> {
-            UserSnapshot before = Users.find(c, userId);
-            if (before.role() == Role.Admin && newRole != null && newRole != Role.Admin
-                    && LastAdminRule.isLastAdmin(c, before.orgId(), userId)) {
-                throw ProblemException.unprocessable("last-admin", "role",
-                        "this is the organization's last admin; make another user Admin first");
-            }
-            UserSnapshot after = Users.updateProfile(c, userId,
-                    patch.containsKey("firstName") ? firstName : before.firstName(),
-                    patch.containsKey("lastName") ? (lastName == null ? "" : lastName) : before.lastName(),
-                    newRole != null ? newRole : before.role(),
-                    patch.containsKey("location") ? location : before.location());
-            Users.recordChange(c, UUID.randomUUID(), new UserUpdated(after.id(), after.orgId(), after.firstName(),
-                    after.lastName(), after.role(), after.location(), after.tags(), after.updatedAt(),
-                    caller.userId()), after, caller.userId(), caller.client(),
-                    "fields " + new java.util.TreeSet<>(patch.keySet()));
-            return after;
-        });
+        EditProfile.Changes changes = new EditProfile.Changes(Set.copyOf(patch.keySet()), firstName, lastName,
+                location, role);
+        return Tx.run(dataSource, c -> EditProfile.apply(c, userId, changes, actor(caller), caller.role()));
     }
 
     /** Sets the user's password and ends all their sessions at once. */
@@ -100,22 +80,23 @@ public class UserActions {
         access.user(caller, userId, Permission.change_password);
         io.roster.gateway.auth.PasswordPolicy.require(password);
         String hash = hasher.hash(password);
-        endSessions(caller, userId, hash, "password-changed");
+        Tx.run(dataSource, c -> {
+            EndSessions.setPassword(c, userId, hash, actor(caller));
+            return null;
+        });
     }
 
     /** Ends all the user's sessions at once: their next request with any old token gets 401. */
     public void forceLogout(Caller caller, UUID userId) {
         access.user(caller, userId, Permission.force_logout);
-        endSessions(caller, userId, null, "forced");
-    }
-
-    private void endSessions(Caller caller, UUID userId, String passwordHash, String reason) {
         Tx.run(dataSource, c -> {
-            UserSnapshot after = Users.endSessions(c, userId, passwordHash);
-            Users.recordChange(c, UUID.randomUUID(), new UserLoggedOut(after.id(), after.orgId(), reason,
-                    after.updatedAt(), caller.userId()), after, caller.userId(), caller.client(), reason);
+            EndSessions.forceLogout(c, userId, actor(caller));
             return null;
         });
+    }
+
+    private static Actor actor(Caller caller) {
+        return new Actor(caller.userId(), null, caller.client());
     }
 
     private static String text(Map<String, Object> patch, String field, int max, boolean nullable) {

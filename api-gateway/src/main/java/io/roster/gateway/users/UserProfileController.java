@@ -129,7 +129,7 @@ public class UserProfileController {
 
     /**
      * Mails the user's activity log, as a CSV attachment (at, action, actor, client, details; newest first, at most
-     * {@link ActivityLog#MAILED_ENTRIES}), to the requesting admin's own email. The mail leaves through the outbox
+     * {@link io.roster.operations.MailActivityLog#MAILED_ENTRIES}), to the requesting admin's own email. The mail leaves through the outbox
      * with an activity entry saying who asked; 202 once both are committed.
      */
     @ApiResponse(responseCode = "202", description = "The log is on its way to the caller's email",
@@ -137,7 +137,7 @@ public class UserProfileController {
     @Post("/activity/email")
     public HttpResponse<ActivityMailed> emailActivity(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                                       @PathVariable UUID userId) {
-        ActivityLog.Mailed sent = activity.mail(caller, userId);
+        io.roster.operations.MailActivityLog.Mailed sent = activity.mail(caller, userId);
         ActivityMailed mailed = new ActivityMailed(sent.mailId(), sent.to(), sent.entries(), sent.totalEntries());
         return HttpResponse.accepted().body(mailed);
     }
