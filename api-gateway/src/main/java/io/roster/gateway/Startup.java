@@ -12,7 +12,6 @@ import io.roster.platform.TopicProvisioner;
 import io.roster.contracts.user.Role;
 import jakarta.annotation.PostConstruct;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -60,10 +59,7 @@ class Startup {
         boolean generated = config.adminPassword() == null;
         String password = generated ? randomPassword() : config.adminPassword();
         boolean created = Tx.run(dataSource, connection -> {
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "SELECT pg_advisory_xact_lock(hashtext('roster-bootstrap:' || current_schema()))")) {
-                lock.execute();
-            }
+            Organizations.lockFirst(connection);
             if (Organizations.any(connection)) {
                 return false;
             }

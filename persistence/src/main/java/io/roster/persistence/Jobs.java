@@ -340,6 +340,23 @@ public final class Jobs {
         }
     }
 
+    /** Records the hash of the request that submitted the job (an Idempotency-Key's retry must match it). */
+    public static void setRequestHash(Connection connection, UUID jobId, byte[] hash) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET request_hash = ? WHERE id = ?")) {
+            ps.setBytes(1, hash);
+            ps.setObject(2, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes a job that nothing was applied of (its submission failed). @return whether it was deleted */
+    public static boolean deleteUnapplied(Connection connection, UUID jobId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM jobs WHERE id = ? AND chunks_done = 0")) {
+            ps.setObject(1, jobId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }

@@ -100,6 +100,17 @@ public final class Organizations {
         }
     }
 
+    /**
+     * Serializes the creation of a schema's first organization until the transaction ends (a transaction-scoped
+     * advisory lock), so that gateways starting at once create it once.
+     */
+    public static void lockFirst(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtext('roster-bootstrap:' || current_schema()))")) {
+            ps.execute();
+        }
+    }
+
     public static boolean any(Connection connection) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM organizations)");
              ResultSet rs = ps.executeQuery()) {

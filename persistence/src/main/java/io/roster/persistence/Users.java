@@ -124,6 +124,36 @@ public final class Users {
         Activity.append(connection, activity);
     }
 
+    /** An account as a login sees it: who, where, which role, and the password's hash (null before the invitation). */
+    public record Account(UUID id, UUID orgId, String email, String firstName, String lastName, Role role,
+                          String passwordHash) {
+    }
+
+    /** The account with {@code email} (normalized), or null. */
+    public static Account account(Connection connection, String email) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, org_id, email, first_name, last_name, role, "
+                + "password_hash FROM users WHERE email = ?")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Account(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getString(3), rs.getString(4), rs.getString(5), Role.valueOf(rs.getString(6)),
+                        rs.getString(7)) : null;
+            }
+        }
+    }
+
+    /** The organization of user {@code userId} if it is within the reach of {@code reachOf}, else null. */
+    public static UUID orgInReach(Connection connection, UUID userId, UUID reachOf) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT org_id FROM users WHERE id = ? AND "
+                + Organizations.IN_REACH)) {
+            ps.setObject(1, userId);
+            ps.setObject(2, reachOf);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        }
+    }
+
     /** Where to mail a user. */
     public record UserContact(UUID id, String email, String firstName) {
     }

@@ -62,7 +62,10 @@ public class AuthController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/login")
     public LoginResponse login(@Body @Valid LoginRequest request, @Nullable @Header(HttpHeaders.USER_AGENT) String client) {
-        return logins.login(request.email(), request.password(), client);
+        LoginService.Login login = logins.login(request.email(), request.password(), client);
+        var account = login.account();
+        return new LoginResponse(login.token(), login.expiresAt(), new LoginUser(account.id(), account.orgId(),
+                account.email(), account.firstName(), account.lastName(), account.role()));
     }
 
     @SecurityRequirement(name = "bearer")

@@ -4,19 +4,16 @@ import io.roster.contracts.Keys;
 import io.roster.contracts.Topics;
 import io.roster.contracts.event.LoginSucceeded;
 import io.roster.contracts.serde.Json;
-import io.roster.contracts.user.Role;
 import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.LoginFailures;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import java.time.Instant;
 import jakarta.inject.Singleton;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,46 +48,31 @@ public class LoginService {
         this.clock = clock;
     }
 
-    private record Account(AuthController.LoginUser user, String passwordHash) {
+    /** A new session: its token, its expiry, and the account it is for. */
+    public record Login(String token, Instant expiresAt, Users.Account account) {
     }
 
-    public AuthController.LoginResponse login(String email, String password, String client) {
+    public Login login(String email, String password, String client) {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
         reserveAttempt(normalized);
-        Account account = Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, email, first_name, last_name, role, "
-                    + "password_hash FROM users WHERE email = ?")) {
-                ps.setString(1, normalized);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    return new Account(new AuthController.LoginUser(rs.getObject(1, UUID.class),
-                            rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getString(5),
-                            Role.valueOf(rs.getString(6))), rs.getString(7));
-                }
-            }
-        });
+        Users.Account account = Tx.run(dataSource, c -> Users.account(c, normalized));
         boolean matches = hasher.matches(password, account == null ? null : account.passwordHash());
         if (!matches || account == null) {
             // the attempt reserved above stays counted as a failure
             throw ProblemException.unauthorized("The email or the password is wrong.");
         }
         Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM login_failures WHERE email = ?")) {
-                ps.setString(1, normalized);
-                return ps.executeUpdate();
-            }
-        });
-        AuthController.LoginUser user = account.user();
-        Instant now = clock.instant();
-        publishLogin(new LoginSucceeded(user.id(), user.orgId(), now, client));
-        Tx.run(dataSource, c -> {
-            Users.recordLogin(c, user.id(), now);
+            LoginFailures.clear(c, normalized);
             return null;
         });
-        Sessions.Issued issued = sessions.issue(user.id(), client, config.sessionTtl());
-        return new AuthController.LoginResponse(issued.token(), issued.expiresAt(), user);
+        Instant now = clock.instant();
+        publishLogin(new LoginSucceeded(account.id(), account.orgId(), now, client));
+        Tx.run(dataSource, c -> {
+            Users.recordLogin(c, account.id(), now);
+            return null;
+        });
+        Sessions.Issued issued = sessions.issue(account.id(), client, config.sessionTtl());
+        return new Login(issued.token(), issued.expiresAt(), account);
     }
 
     /**
@@ -103,28 +85,12 @@ public class LoginService {
     private void reserveAttempt(String email) {
         Instant since = clock.instant().minus(config.loginFailureWindow());
         Instant oldest = Tx.run(dataSource, c -> {
-            try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT pg_advisory_xact_lock(hashtext('roster-login:' || ?))")) {
-                lock.setString(1, email);
-                lock.execute();
+            LoginFailures.lock(c, email);
+            LoginFailures.Recent recent = LoginFailures.recent(c, email, since, config.loginFailures());
+            if (recent.count() >= config.loginFailures()) {
+                return recent.oldest();
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT min(failed_at), count(*) FROM ("
-                    + "SELECT failed_at FROM login_failures WHERE email = ? AND failed_at > ? "
-                    + "ORDER BY failed_at DESC LIMIT ?) recent")) {
-                ps.setString(1, email);
-                ps.setTimestamp(2, java.sql.Timestamp.from(since));
-                ps.setInt(3, config.loginFailures());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(2) >= config.loginFailures()) {
-                        return rs.getTimestamp(1).toInstant();
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO login_failures (email) VALUES (?)")) {
-                ps.setString(1, email);
-                ps.executeUpdate();
-            }
+            LoginFailures.record(c, email);
             return null;
         });
         if (oldest != null) {

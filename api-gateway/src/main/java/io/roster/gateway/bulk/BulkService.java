@@ -17,9 +17,8 @@ import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.gateway.users.UserListQuery;
 import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +55,6 @@ public class BulkService {
     }
 
     /** Whose the destination email is. */
-    private record Account(UUID id, UUID orgId, Role role) {
-    }
-
     public JobSubmitter.Submission tag(Caller caller, UUID orgId, BulkRequests.TagRequest request, String key) {
         access.require(caller, orgId, Permission.tag);
         if (request.tag() == null || !request.tag().strip().matches(OrgTags.PATTERN)) {
@@ -109,15 +105,7 @@ public class BulkService {
                     + "organization the users move to");
         }
         String email = Emails.normalize(request.destinationAdminEmail());
-        Account admin = Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, role FROM users WHERE email = ?")) {
-                ps.setString(1, email);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new Account(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            Role.valueOf(rs.getString(3))) : null;
-                }
-            }
-        });
+        Users.Account admin = Tx.run(dataSource, c -> Users.account(c, email));
         // an email outside the caller's organizations is answered as unknown: nothing about other tenants leaks
         if (admin == null || !access.reaches(caller, admin.orgId())) {
             throw ProblemException.unprocessable("unknown-destination", "destinationAdminEmail",

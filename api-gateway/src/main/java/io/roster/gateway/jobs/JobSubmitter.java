@@ -12,7 +12,6 @@ import io.roster.persistence.Jobs;
 import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
 import java.security.MessageDigest;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -169,23 +168,14 @@ public class JobSubmitter {
     private void finish(UUID jobId, ChunkSource source) {
         Tx.run(dataSource, c -> {
             Jobs.setCounts(c, jobId, source.rows(), source.chunks());
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET request_hash = ? WHERE id = ?")) {
-                ps.setBytes(1, source.hash());
-                ps.setObject(2, jobId);
-                ps.executeUpdate();
-            }
+            Jobs.setRequestHash(c, jobId, source.hash());
             Jobs.markSubmitted(c, jobId);
             return null;
         });
     }
 
     private void delete(UUID jobId) {
-        Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE id = ? AND chunks_done = 0")) {
-                ps.setObject(1, jobId);
-                return ps.executeUpdate();
-            }
-        });
+        Tx.run(dataSource, c -> Jobs.deleteUnapplied(c, jobId));
     }
 
     private static ProblemException reused(Jobs.Job job) {

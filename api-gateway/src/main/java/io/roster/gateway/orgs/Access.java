@@ -5,9 +5,8 @@ import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
+import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
@@ -54,16 +53,8 @@ public class Access {
 
     /** The user, if their organization is in the caller's reach (else 404) and the caller holds the permission. */
     public UserRef user(Caller caller, UUID userId, Permission permission) {
-        UserRef user = Tx.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id FROM users WHERE id = ? AND "
-                    + Organizations.IN_REACH)) {
-                ps.setObject(1, userId);
-                ps.setObject(2, caller.orgId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new UserRef(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)) : null;
-                }
-            }
-        });
+        UUID orgId = Tx.run(dataSource, c -> Users.orgInReach(c, userId, caller.orgId()));
+        UserRef user = orgId == null ? null : new UserRef(userId, orgId);
         if (user == null) {
             throw ProblemException.notFound("User " + userId);
         }
