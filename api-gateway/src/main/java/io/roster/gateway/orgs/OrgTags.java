@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 public class OrgTags {
 
     /** What a tag name may be: letters, digits, space, {@code _ : . -}; 1 to 50 characters. */
-    public static final String PATTERN = "[\\p{L}\\p{N} _:.-]{1,50}";
+    public static final String PATTERN = io.roster.operations.TagName.PATTERN;
 
     private final DataSource dataSource;
     private final GatewayConfig config;

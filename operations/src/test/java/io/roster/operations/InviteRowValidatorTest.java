@@ -1,4 +1,4 @@
-package io.roster.workers.invite;
+package io.roster.operations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.roster.workers.invite;
+package io.roster.operations;
 
 import io.roster.contracts.job.InviteRow;
 import io.roster.contracts.text.Text;
@@ -27,7 +27,7 @@ public final class InviteRowValidator {
     /** The most tags a user may have. */
     public static final int MAX_TAGS = InviteRow.MAX_TAGS;
 
-    private static final Pattern TAG = Pattern.compile("^[\\p{L}\\p{N} _:.-]{1,50}$");
+    private static final Pattern TAG = Pattern.compile("^" + TagName.PATTERN + "$");
 
     /**
      * A row that passed: normalized values ready to store.
