@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * The workers app: job consumers (one per thread, one consumer group shared with every other worker instance)
  * and the outbox relay, over one connection pool and one producer.
  *
- * <p>Consumes {@code roster.invites.v1} (job chunks), {@code roster.user-status.v1} (status transitions) and
- * {@code roster.mail.v1} (mails, sent over SMTP or written to a mailbox folder);
+ * <p>Consumes the job topics {@code roster.invites.v1}, {@code roster.bulk-actions.v1}, {@code roster.transfers.v1}
+ * and {@code roster.exports.v1} (job chunks, one consumer group), {@code roster.user-status.v1} (status transitions)
+ * and {@code roster.mail.v1} (mails, sent over SMTP or written to a mailbox folder);
  * produces {@code roster.user-changes.v1}, {@code roster.users.v1} (through
  * the outbox) and {@code roster.dlq.v1}. Start as many instances as the job topics have partitions.
  */
