@@ -18,8 +18,9 @@ import java.util.UUID;
 
 /**
  * The statements a bulk job's chunk runs on the users table, a set of ids at a time: hand-written SQL, one statement
- * per step whatever the chunk's size (the bulk benchmark measures them). Table access only: which rows may be
- * touched, and what each change means, is decided by the operations that call these.
+ * per step whatever the chunk's size (the bulk benchmark measures them). {@link #inReach} is also the gateway's one
+ * lookup of a user within reach. Table access only: which rows may be touched, and what each change means, is
+ * decided by the operations that call these.
  */
 public final class UserChunks {
 

@@ -142,18 +142,6 @@ public final class Users {
         }
     }
 
-    /** The organization of user {@code userId} if it is within the reach of {@code reachOf}, else null. */
-    public static UUID orgInReach(Connection connection, UUID userId, UUID reachOf) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT org_id FROM users WHERE id = ? AND "
-                + Organizations.IN_REACH)) {
-            ps.setObject(1, userId);
-            ps.setObject(2, reachOf);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getObject(1, UUID.class) : null;
-            }
-        }
-    }
-
     /** Where to mail a user. */
     public record UserContact(UUID id, String email, String firstName) {
     }

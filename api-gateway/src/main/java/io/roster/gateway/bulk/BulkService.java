@@ -54,7 +54,6 @@ public class BulkService {
         this.topics = topics;
     }
 
-    /** Whose the destination email is. */
     public JobSubmitter.Submission tag(Caller caller, UUID orgId, BulkRequests.TagRequest request, String key) {
         access.require(caller, orgId, Permission.tag);
         if (request.tag() == null || !request.tag().strip().matches(OrgTags.PATTERN)) {

@@ -5,9 +5,10 @@ import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
+import io.roster.persistence.UserChunks;
 import jakarta.inject.Singleton;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -53,8 +54,8 @@ public class Access {
 
     /** The user, if their organization is in the caller's reach (else 404) and the caller holds the permission. */
     public UserRef user(Caller caller, UUID userId, Permission permission) {
-        UUID orgId = Tx.run(dataSource, c -> Users.orgInReach(c, userId, caller.orgId()));
-        UserRef user = orgId == null ? null : new UserRef(userId, orgId);
+        UserRef user = Tx.run(dataSource, c -> UserChunks.inReach(c, caller.orgId(), List.of(userId), false))
+                .values().stream().map(u -> new UserRef(u.id(), u.orgId())).findFirst().orElse(null);
         if (user == null) {
             throw ProblemException.notFound("User " + userId);
         }
