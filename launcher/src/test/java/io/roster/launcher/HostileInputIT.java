@@ -260,6 +260,9 @@ class HostileInputIT {
         Path mail = mails(mailbox).filter(p -> read(p).contains(email)).findFirst().orElseThrow();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mail)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mailbox)));
+        // the mailer logs the file's name once it is written: wait for that line, then read the whole log
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                roster.output().contains(mail.getFileName().toString()));
         String log = roster.output();
         assertFalse(log.contains("token="), "no invitation link in the log");
         assertFalse(log.contains(email), "no recipient in the log");
