@@ -41,7 +41,9 @@ class GatewayBeans {
         return kafka.topics();
     }
 
+    /** The pool; named "default", the data source Micronaut Data's repositories and transactions use. */
     @Singleton
+    @jakarta.inject.Named("default")
     @Bean(preDestroy = "close")
     HikariDataSource dataSource(DbSettings db) {
         return Database.pool(db, "roster-gateway");

@@ -1,11 +1,11 @@
 package io.roster.gateway;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.micronaut.context.annotation.Context;
 import io.roster.gateway.auth.PasswordHasher;
 import io.roster.persistence.Database;
 import io.roster.persistence.DbSettings;
 import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import io.roster.platform.KafkaSettings;
 import io.roster.platform.TopicProvisioner;
@@ -32,15 +32,17 @@ class Startup {
     private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
 
     private final DataSource dataSource;
+    private final ManagedTx tx;
     private final DbSettings db;
     private final KafkaSettings kafka;
     private final GatewayConfig config;
     private final PasswordHasher hasher;
     private final Clock clock;
 
-    Startup(DataSource dataSource, DbSettings db, KafkaSettings kafka, GatewayConfig config, PasswordHasher hasher,
+    Startup(DataSource dataSource, ManagedTx tx, DbSettings db, KafkaSettings kafka, GatewayConfig config, PasswordHasher hasher,
             Clock clock) {
         this.dataSource = dataSource;
+        this.tx = tx;
         this.db = db;
         this.kafka = kafka;
         this.config = config;
@@ -58,7 +60,7 @@ class Startup {
     private void bootstrapFirstAdmin() {
         boolean generated = config.adminPassword() == null;
         String password = generated ? randomPassword() : config.adminPassword();
-        boolean created = Tx.run(dataSource, connection -> {
+        boolean created = tx.run(connection -> {
             Organizations.lockFirst(connection);
             if (Organizations.any(connection)) {
                 return false;

@@ -1,5 +1,8 @@
 package io.roster.persistence;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 import io.roster.contracts.job.JobState;
 import io.roster.contracts.job.JobType;
 import java.sql.Connection;
@@ -8,23 +11,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
-/** The SQL of jobs, their applied chunks and their row errors, shared by the gateway and the workers. */
+/**
+ * The writes of jobs, their applied chunks and their row errors: the gateway creates and finishes a job's submission,
+ * the workers claim, complete and fail its chunks. The gateway reads jobs through
+ * {@link io.roster.persistence.repositories.JobRepository}.
+ */
 public final class Jobs {
 
-    private static final String COLUMNS = "id, org_id, type, state, total, processed, succeeded, failed, chunk_count, "
-            + "chunks_done, created_by, idempotency_key, request_hash, created_at, submitted_at, started_at, finished_at, "
-            + "skipped, cancel_requested_at, failure_reason";
-
-    /** A job as stored. */
-    public record Job(UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
-                      int failed, int chunkCount, int chunksDone, UUID createdBy, String idempotencyKey,
-                      byte[] requestHash, Instant createdAt, Instant submittedAt, Instant startedAt,
-                      Instant finishedAt, int skipped, Instant cancelRequestedAt, String failureReason) {
+    /**
+     * A job as stored: the row the workers write with the statements below, and the entity the gateway reads through
+     * {@link io.roster.persistence.repositories.JobRepository}.
+     */
+    @MappedEntity("jobs")
+    public record Job(@Id UUID id, UUID orgId, JobType type, JobState state, int total, int processed, int succeeded,
+                      int failed, int chunkCount, int chunksDone, UUID createdBy,
+                      @Nullable String idempotencyKey, @Nullable byte[] requestHash, Instant createdAt,
+                      @Nullable Instant submittedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
+                      int skipped, @Nullable Instant cancelRequestedAt, @Nullable String failureReason) {
     }
 
     /** The chunk count of a streamed job until its upload ends: no chunk completes it before then. */
@@ -62,22 +68,6 @@ public final class Jobs {
                 "UPDATE jobs SET submitted_at = now() WHERE id = ? AND submitted_at IS NULL")) {
             ps.setObject(1, id);
             ps.executeUpdate();
-        }
-    }
-
-    public static Optional<Job> find(Connection connection, UUID id) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
-            ps.setObject(1, id);
-            return one(ps);
-        }
-    }
-
-    public static Optional<Job> findByIdempotencyKey(Connection connection, UUID orgId, String key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM jobs WHERE org_id = ? AND idempotency_key = ?")) {
-            ps.setObject(1, orgId);
-            ps.setString(2, key);
-            return one(ps);
         }
     }
 
@@ -132,49 +122,6 @@ public final class Jobs {
             ps.setObject(1, jobId);
             return ps.executeUpdate() == 1;
         }
-    }
-
-    /** How many jobs of the organization are queued or running. */
-    public static int active(Connection connection, UUID orgId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT count(*) FROM jobs WHERE org_id = ? AND state IN ('queued', 'running')")) {
-            ps.setObject(1, orgId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    /**
-     * The organization's jobs of the given types, newest first, after the job {@code afterId} (keyset), at most
-     * {@code limit}. A cursor
-     * that is not a job of this organization (another tenant's job id, or no job at all) gives an empty page: the
-     * answer tells nothing about other tenants' jobs.
-     */
-    public static List<Job> list(Connection connection, UUID orgId, java.util.Collection<JobType> types, UUID afterId,
-                                 int limit) throws SQLException {
-        List<Job> jobs = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE org_id = ? "
-                + "AND type = ANY (?) "
-                + (afterId == null ? "" : "AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ? "
-                + "AND org_id = ?) ")
-                + "ORDER BY created_at DESC, id DESC LIMIT ?")) {
-            int i = 1;
-            ps.setObject(i++, orgId);
-            ps.setArray(i++, connection.createArrayOf("text", types.stream().map(Enum::name).toArray()));
-            if (afterId != null) {
-                ps.setObject(i++, afterId);
-                ps.setObject(i++, orgId);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    jobs.add(row(rs));
-                }
-            }
-        }
-        return jobs;
     }
 
     /**
@@ -253,50 +200,6 @@ public final class Jobs {
         }
     }
 
-    /** Row errors in row order, after the error {@code afterId} (0 for the first page), at most {@code limit}. */
-    public static List<RowError> errors(Connection connection, UUID jobId, int limit) throws SQLException {
-        return errors(connection, jobId, 0, 0, limit).stream().map(PagedError::error).toList();
-    }
-
-    /** A row error with its position, for keyset pages. */
-    public record PagedError(long id, RowError error) {
-    }
-
-    /** Row errors in row order after the one at ({@code afterRow}, {@code afterId}); (0, 0) for the first page. */
-    public static List<PagedError> errors(Connection connection, UUID jobId, int afterRow, long afterId, int limit)
-            throws SQLException {
-        List<PagedError> errors = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, row_no, field, code, message FROM job_errors "
-                + "WHERE job_id = ? AND (row_no, id) > (?, ?) ORDER BY row_no, id LIMIT ?")) {
-            ps.setObject(1, jobId);
-            ps.setInt(2, afterRow);
-            ps.setLong(3, afterId);
-            ps.setInt(4, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    errors.add(new PagedError(rs.getLong(1),
-                            new RowError(rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5))));
-                }
-            }
-        }
-        return errors;
-    }
-
-    private static Optional<Job> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-        }
-    }
-
-    private static Job row(ResultSet rs) throws SQLException {
-        return new Job(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                JobType.valueOf(rs.getString(3)), JobState.valueOf(rs.getString(4)), rs.getInt(5), rs.getInt(6),
-                rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getObject(11, UUID.class),
-                rs.getString(12), rs.getBytes(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
-                instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)), rs.getInt(18),
-                instant(rs.getTimestamp(19)), rs.getString(20));
-    }
-
     /**
      * Sets the row and chunk counts of a streamed job, known when its upload ends (by the gateway, and by the worker
      * that applies the last chunk, whichever comes first); finishes the job if every chunk is applied already.
@@ -355,9 +258,5 @@ public final class Jobs {
             ps.setObject(1, jobId);
             return ps.executeUpdate() == 1;
         }
-    }
-
-    static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.roster.testsupport.JobRows;
 import io.roster.contracts.Keys;
 import io.roster.contracts.event.UserChangeEvent;
 import io.roster.contracts.event.UserInvited;
@@ -127,7 +128,7 @@ class InviteWorkerIT {
                 + "'roster.user.invited' AND details = 'job " + job + "'"), "each invited user's log says so, once");
         assertEquals(0, count("SELECT count(*) FROM activity WHERE org_id = '" + org + "'"),
                 "an invitation is read from its user row, not written as an activity row");
-        List<Jobs.RowError> errors = Tx.run(pool, c -> Jobs.errors(c, job, 100));
+        List<Jobs.RowError> errors = JobRows.errors(pool, job, 100);
         assertEquals(List.of(new Jobs.RowError(7, "email", "invalid_email", "'not-an-email' is not a valid email address"),
                 new Jobs.RowError(120, "role", "invalid_role", "role 'Owner' is not one of Admin, Staff, User")), errors);
 
@@ -211,7 +212,7 @@ class InviteWorkerIT {
     }
 
     static Jobs.Job job(UUID id) {
-        return Tx.run(pool, c -> Jobs.find(c, id)).orElseThrow();
+        return JobRows.find(pool, id).orElseThrow();
     }
 
     static long count(String sql) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.roster.testsupport.JobRows;
 import io.roster.contracts.Keys;
 import io.roster.contracts.job.ExportCommand;
 import io.roster.contracts.job.InviteChunk;
@@ -93,7 +94,7 @@ class PoisonRecordIT {
             assertEquals(JobState.partially_succeeded, invite.state(), "the good row of the poisoned invite applied");
             assertEquals(List.of(new Jobs.RowError(1, "firstName", "invalid_characters",
                     "firstName holds a NUL, a control character, a line break or a bidirectional override")),
-                    Tx.run(pool, c -> Jobs.errors(c, poisonedInvite, 10)));
+                    JobRows.errors(pool, poisonedInvite, 10));
             assertEquals(1, Sql.count(pool, "SELECT count(*) FROM users WHERE org_id = '" + tenantA + "'"));
 
             Jobs.Job export = stored(poisonedExport);
@@ -176,7 +177,7 @@ class PoisonRecordIT {
     }
 
     private static Jobs.Job stored(UUID id) {
-        return Tx.run(pool, c -> Jobs.find(c, id)).orElseThrow();
+        return JobRows.find(pool, id).orElseThrow();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -3,6 +3,7 @@ package io.roster.workers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.roster.testsupport.JobRows;
 import io.roster.contracts.job.JobState;
 import io.roster.contracts.job.JobType;
 import io.roster.persistence.Database;
@@ -77,13 +78,13 @@ class SweepsIT {
             UUID finished = job(pool, org, admin, "succeeded", true, 3, "1 hour");
             Instant cutoff = Instant.now().minus(Duration.ofMinutes(20));
             assertEquals(1, (int) Tx.run(pool, c -> Jobs.failInterruptedSubmissions(c, cutoff)));
-            Jobs.Job failed = Tx.run(pool, c -> Jobs.find(c, cutOff)).orElseThrow();
+            Jobs.Job failed = JobRows.find(pool, cutOff).orElseThrow();
             assertEquals(JobState.failed, failed.state());
             assertTrue(failed.failureReason().contains("cut off"), failed.failureReason());
-            assertEquals(JobState.queued, Tx.run(pool, c -> Jobs.find(c, recent)).orElseThrow().state());
-            assertEquals(JobState.queued, Tx.run(pool, c -> Jobs.find(c, submitted)).orElseThrow().state());
-            assertEquals(JobState.running, Tx.run(pool, c -> Jobs.find(c, streaming)).orElseThrow().state());
-            assertEquals(JobState.succeeded, Tx.run(pool, c -> Jobs.find(c, finished)).orElseThrow().state());
+            assertEquals(JobState.queued, JobRows.find(pool, recent).orElseThrow().state());
+            assertEquals(JobState.queued, JobRows.find(pool, submitted).orElseThrow().state());
+            assertEquals(JobState.running, JobRows.find(pool, streaming).orElseThrow().state());
+            assertEquals(JobState.succeeded, JobRows.find(pool, finished).orElseThrow().state());
             assertEquals(0, (int) Tx.run(pool, c -> Jobs.failInterruptedSubmissions(c, cutoff)), "once");
         }
     }

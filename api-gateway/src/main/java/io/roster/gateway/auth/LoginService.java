@@ -1,13 +1,14 @@
 package io.roster.gateway.auth;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.Keys;
 import io.roster.contracts.Topics;
 import io.roster.contracts.event.LoginSucceeded;
 import io.roster.contracts.serde.Json;
 import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.problem.ProblemException;
-import io.roster.persistence.LoginFailures;
-import io.roster.persistence.Tx;
+import io.roster.persistence.repositories.LoginFailure;
+import io.roster.persistence.repositories.LoginFailureRepository;
 import io.roster.persistence.Users;
 import java.time.Instant;
 import jakarta.inject.Singleton;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -29,7 +29,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 @Singleton
 public class LoginService {
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
+    private final LoginFailureRepository failures;
     private final PasswordHasher hasher;
     private final Sessions sessions;
     private final Producer<String, byte[]> producer;
@@ -37,9 +38,10 @@ public class LoginService {
     private final GatewayConfig config;
     private final Clock clock;
 
-    public LoginService(DataSource dataSource, PasswordHasher hasher, Sessions sessions, Producer<String, byte[]> producer,
+    public LoginService(ManagedTx tx, LoginFailureRepository failures, PasswordHasher hasher, Sessions sessions, Producer<String, byte[]> producer,
                         Topics topics, GatewayConfig config, Clock clock) {
-        this.dataSource = dataSource;
+        this.tx = tx;
+        this.failures = failures;
         this.hasher = hasher;
         this.sessions = sessions;
         this.producer = producer;
@@ -55,19 +57,16 @@ public class LoginService {
     public Login login(String email, String password, String client) {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
         reserveAttempt(normalized);
-        Users.Account account = Tx.run(dataSource, c -> Users.account(c, normalized));
+        Users.Account account = tx.run(c -> Users.account(c, normalized));
         boolean matches = hasher.matches(password, account == null ? null : account.passwordHash());
         if (!matches || account == null) {
             // the attempt reserved above stays counted as a failure
             throw ProblemException.unauthorized("The email or the password is wrong.");
         }
-        Tx.run(dataSource, c -> {
-            LoginFailures.clear(c, normalized);
-            return null;
-        });
+        failures.deleteByEmail(normalized);
         Instant now = clock.instant();
         publishLogin(new LoginSucceeded(account.id(), account.orgId(), now, client));
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
             Users.recordLogin(c, account.id(), now);
             return null;
         });
@@ -84,19 +83,19 @@ public class LoginService {
      */
     private void reserveAttempt(String email) {
         Instant since = clock.instant().minus(config.loginFailureWindow());
-        Instant oldest = Tx.run(dataSource, c -> {
-            LoginFailures.lock(c, email);
-            LoginFailures.Recent recent = LoginFailures.recent(c, email, since, config.loginFailures());
+        Instant oldest = tx.run(c -> {
+            failures.lock(email);
+            LoginFailureRepository.Recent recent = failures.recent(email, since, config.loginFailures());
             if (recent.count() >= config.loginFailures()) {
                 return recent.oldest();
             }
-            LoginFailures.record(c, email);
+            failures.save(LoginFailure.of(email));
             return null;
         });
         if (oldest != null) {
             Duration wait = Duration.between(clock.instant(), oldest.plus(config.loginFailureWindow()));
-            throw new ProblemException(io.micronaut.http.HttpStatus.TOO_MANY_REQUESTS, "login-locked",
-                    "Too many failed logins", "Too many failed logins for this account; retry later.", java.util.List.of(),
+            throw ProblemException.tooManyRequests("login-locked", "Too many failed logins",
+                    "Too many failed logins for this account; retry later.",
                     wait.isNegative() ? Duration.ofSeconds(1) : wait);
         }
     }

@@ -1,7 +1,7 @@
 package io.roster.gateway.auth;
 
-import io.roster.persistence.SessionTokens;
-import io.roster.persistence.Tx;
+import io.roster.persistence.repositories.SessionRepository;
+import io.roster.persistence.repositories.SessionRow;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Opaque bearer tokens: 256 random bits, given to the client once and stored only as their SHA-256 hash, with an
@@ -22,12 +21,12 @@ import javax.sql.DataSource;
 @Singleton
 public class Sessions {
 
-    private final DataSource dataSource;
+    private final SessionRepository sessions;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public Sessions(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+    public Sessions(SessionRepository sessions, Clock clock) {
+        this.sessions = sessions;
         this.clock = clock;
     }
 
@@ -40,24 +39,18 @@ public class Sessions {
         random.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         Instant expiresAt = clock.instant().plus(ttl);
-        Tx.run(dataSource, c -> {
-            SessionTokens.insert(c, hash(token), userId, client, expiresAt);
-            return null;
-        });
+        sessions.save(new SessionRow(hash(token), userId, client, null, expiresAt));
         return new Issued(token, expiresAt);
     }
 
     /** The caller of a live session, or empty for an unknown, expired or ended one. */
     public Optional<Caller> resolve(String token, String client) {
-        return Tx.run(dataSource, c -> SessionTokens.live(c, hash(token), clock.instant()))
+        return sessions.live(hash(token), clock.instant())
                 .map(h -> new Caller(h.userId(), h.orgId(), h.role(), h.email(), client));
     }
 
     public void end(String token) {
-        Tx.run(dataSource, c -> {
-            SessionTokens.delete(c, hash(token));
-            return null;
-        });
+        sessions.deleteById(hash(token));
     }
 
     private static byte[] hash(String token) {

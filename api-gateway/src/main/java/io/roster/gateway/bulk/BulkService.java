@@ -1,5 +1,6 @@
 package io.roster.gateway.bulk;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.Topics;
 import io.roster.contracts.job.BulkAction;
 import io.roster.contracts.job.ExportCommand;
@@ -16,7 +17,6 @@ import io.roster.gateway.orgs.OrgTags;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.gateway.users.UserListQuery;
-import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
@@ -38,15 +38,17 @@ public class BulkService {
     public static final int MAX_EXPORT_IDS = 10_000;
 
     private final DataSource dataSource;
+    private final ManagedTx tx;
     private final Access access;
     private final OrgTags tags;
     private final JobSubmitter submitter;
     private final GatewayConfig config;
     private final Topics topics;
 
-    public BulkService(DataSource dataSource, Access access, OrgTags tags, JobSubmitter submitter,
+    public BulkService(DataSource dataSource, ManagedTx tx, Access access, OrgTags tags, JobSubmitter submitter,
                        GatewayConfig config, Topics topics) {
         this.dataSource = dataSource;
+        this.tx = tx;
         this.access = access;
         this.tags = tags;
         this.submitter = submitter;
@@ -104,7 +106,7 @@ public class BulkService {
                     + "organization the users move to");
         }
         String email = Emails.normalize(request.destinationAdminEmail());
-        Users.Account admin = Tx.run(dataSource, c -> Users.account(c, email));
+        Users.Account admin = tx.run(c -> Users.account(c, email));
         // an email outside the caller's organizations is answered as unknown: nothing about other tenants leaks
         if (admin == null || !access.reaches(caller, admin.orgId())) {
             throw ProblemException.unprocessable("unknown-destination", "destinationAdminEmail",

@@ -1,6 +1,6 @@
 package io.roster.gateway.invitations;
 
-import io.micronaut.http.HttpStatus;
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.user.UserStatus;
 import io.roster.gateway.GatewayConfig;
 import io.roster.gateway.auth.Caller;
@@ -11,14 +11,12 @@ import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Invitations;
 import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Invitations: accepted with the mailed token (which sets the password, once), resent (a new token, the old one
@@ -27,15 +25,15 @@ import javax.sql.DataSource;
 @Singleton
 public class InvitationService {
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
     private final Access access;
     private final PasswordHasher hasher;
     private final GatewayConfig config;
     private final Clock clock;
 
-    public InvitationService(DataSource dataSource, Access access, PasswordHasher hasher, GatewayConfig config,
+    public InvitationService(ManagedTx tx, Access access, PasswordHasher hasher, GatewayConfig config,
                              Clock clock) {
-        this.dataSource = dataSource;
+        this.tx = tx;
         this.access = access;
         this.hasher = hasher;
         this.config = config;
@@ -46,17 +44,17 @@ public class InvitationService {
     public Invitations.Outcome accept(String token, String password) {
         PasswordPolicy.require(password);
         String hash = hasher.hash(password);
-        return Tx.run(dataSource, c -> Invitations.accept(c, token.strip(), hash, clock.instant()));
+        return tx.run(c -> Invitations.accept(c, token.strip(), hash, clock.instant()));
     }
 
     /** Issues a new invitation to a pending user (409 otherwise); the old link dies. */
     public void resend(Caller caller, UUID userId) {
         Access.UserRef ref = access.user(caller, userId, Permission.invite);
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
             var user = Users.find(c, userId);
             if (user.status() != UserStatus.pending) {
-                throw new ProblemException(HttpStatus.CONFLICT, "not-pending", "The user is not pending",
-                        "The user has logged in already; there is no invitation to resend.", List.of(), null);
+                throw ProblemException.conflict("not-pending", "The user is not pending",
+                        "The user has logged in already; there is no invitation to resend.", null, null);
             }
             Organizations.Org org = Organizations.find(c, ref.orgId()).orElseThrow();
             Invitations.issue(c, userId, user.email(), user.firstName(), config.invitationTtl(),
@@ -69,7 +67,7 @@ public class InvitationService {
     /** Revokes the user's open invitation (404 when there is none). */
     public void revoke(Caller caller, UUID userId) {
         access.user(caller, userId, Permission.invite);
-        int revoked = Tx.run(dataSource, c -> Invitations.revoke(c, userId, clock.instant()));
+        int revoked = tx.run(c -> Invitations.revoke(c, userId, clock.instant()));
         if (revoked == 0) {
             throw ProblemException.notFound("An open invitation of user " + userId);
         }

@@ -1,5 +1,6 @@
 package io.roster.gateway.jobs;
 
+import io.roster.persistence.repositories.JobRepository;
 import io.roster.gateway.problem.Problem;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.roster.gateway.problem.ProblemResponses;
@@ -82,15 +83,15 @@ public class JobController {
         }
         int fromRow = afterRow;
         long fromId = afterId;
-        List<Jobs.PagedError> page = jobs.errors(caller, jobId, fromRow, fromId, limit + 1);
+        List<JobRepository.ErrorRow> page = jobs.errors(caller, jobId, fromRow, fromId, limit + 1);
         String next = null;
         if (page.size() > limit) {
-            Jobs.PagedError last = page.get(limit - 1);
-            next = last.error().rowNo() + "." + last.id();
+            JobRepository.ErrorRow last = page.get(limit - 1);
+            next = last.rowNo() + "." + last.id();
             page = page.subList(0, limit);
         }
-        return new ErrorsPage(page.stream().map(p -> new RowErrorView(p.error().rowNo(), p.error().field(),
-                p.error().code(), p.error().message())).toList(), next);
+        return new ErrorsPage(page.stream().map(p -> new RowErrorView(p.rowNo(), p.field(), p.code(), p.message()))
+                .toList(), next);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.roster.gateway.jobs;
 
-import io.micronaut.http.HttpStatus;
+import io.roster.persistence.repositories.JobRepository;
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.job.JobType;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.orgs.Access;
@@ -8,14 +9,12 @@ import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.JobResults;
 import io.roster.persistence.Jobs;
-import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Jobs as their callers see them: a job is visible within the caller's reach and with the permission to submit its
@@ -24,19 +23,21 @@ import javax.sql.DataSource;
 @Singleton
 public class JobQueries {
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
+    private final JobRepository repository;
     private final Access access;
     private final Clock clock;
 
-    public JobQueries(DataSource dataSource, Access access, Clock clock) {
-        this.dataSource = dataSource;
+    public JobQueries(ManagedTx tx, JobRepository repository, Access access, Clock clock) {
+        this.tx = tx;
+        this.repository = repository;
         this.access = access;
         this.clock = clock;
     }
 
     /** The job, if the caller may see it. */
     public Jobs.Job visible(Caller caller, UUID jobId) {
-        Jobs.Job job = Tx.run(dataSource, c -> Jobs.find(c, jobId))
+        Jobs.Job job = repository.findById(jobId)
                 .filter(j -> access.reaches(caller, j.orgId()))
                 .orElseThrow(() -> ProblemException.notFound("Job " + jobId));
         access.require(caller, permissionFor(job.type()));
@@ -53,41 +54,44 @@ public class JobQueries {
                 types.add(type);
             }
         }
-        return types.isEmpty() ? List.of() : Tx.run(dataSource, c -> Jobs.list(c, orgId, types, after, limit));
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = types.stream().map(Enum::name).toList();
+        return after == null ? repository.newest(orgId, names, limit) : repository.after(orgId, names, after, limit);
     }
 
     /** A page of the job's row errors in row order, after ({@code afterRow}, {@code afterId}). */
-    public List<Jobs.PagedError> errors(Caller caller, UUID jobId, int afterRow, long afterId, int limit) {
+    public List<JobRepository.ErrorRow> errors(Caller caller, UUID jobId, int afterRow, long afterId, int limit) {
         visible(caller, jobId);
-        return Tx.run(dataSource, c -> Jobs.errors(c, jobId, afterRow, afterId, limit));
+        return repository.errors(jobId, afterRow, afterId, limit);
     }
 
     /** What the job's stored result is: 404 while there is none, 410 once it expired. */
     public JobResults.Meta result(Caller caller, UUID jobId) {
         visible(caller, jobId);
-        JobResults.Meta meta = Tx.run(dataSource, c -> JobResults.meta(c, jobId))
+        JobResults.Meta meta = tx.run(c -> JobResults.meta(c, jobId))
                 .orElseThrow(() -> ProblemException.notFound("A result of job " + jobId));
         if (!meta.expiresAt().isAfter(clock.instant())) {
-            throw new ProblemException(HttpStatus.GONE, "result-expired", "The result has expired",
-                    "The result of job " + jobId + " expired at " + meta.expiresAt() + "; run the export again.",
-                    List.of(), null);
+            throw ProblemException.gone("result-expired", "The result has expired",
+                    "The result of job " + jobId + " expired at " + meta.expiresAt() + "; run the export again.");
         }
         return meta;
     }
 
     /** Part {@code partNo} of a result the caller was given by {@link #result}, or null past the last. */
     public byte[] resultPart(UUID jobId, int partNo) {
-        return Tx.run(dataSource, c -> JobResults.part(c, jobId, partNo));
+        return tx.run(c -> JobResults.part(c, jobId, partNo));
     }
 
     /** Asks the job to stop; 409 when it has finished already. @return the job as it stands */
     public Jobs.Job cancel(Caller caller, UUID jobId) {
         visible(caller, jobId);
-        boolean accepted = Tx.run(dataSource, c -> Jobs.requestCancel(c, jobId));
-        Jobs.Job job = Tx.run(dataSource, c -> Jobs.find(c, jobId)).orElseThrow();
+        boolean accepted = tx.run(c -> Jobs.requestCancel(c, jobId));
+        Jobs.Job job = repository.findById(jobId).orElseThrow();
         if (!accepted && job.state().terminal()) {
-            throw new ProblemException(HttpStatus.CONFLICT, "job-finished", "The job has finished",
-                    "Job " + jobId + " is " + job.state() + "; there is nothing left to cancel.", List.of(), null);
+            throw ProblemException.conflict("job-finished", "The job has finished",
+                    "Job " + jobId + " is " + job.state() + "; there is nothing left to cancel.", null, null);
         }
         return job;
     }

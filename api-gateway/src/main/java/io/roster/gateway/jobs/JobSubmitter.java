@@ -1,6 +1,8 @@
 package io.roster.gateway.jobs;
 
-import io.micronaut.http.HttpStatus;
+import io.roster.contracts.job.JobState;
+import io.roster.persistence.repositories.JobRepository;
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.Keys;
 import io.roster.contracts.job.JobCommand;
 import io.roster.contracts.job.JobType;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -36,12 +37,16 @@ import org.apache.kafka.common.KafkaException;
 @Singleton
 public class JobSubmitter {
 
-    private final DataSource dataSource;
+    private static final List<JobState> ACTIVE = List.of(JobState.queued, JobState.running);
+
+    private final ManagedTx tx;
+    private final JobRepository repository;
     private final ChunkProducers producers;
     private final GatewayConfig config;
 
-    public JobSubmitter(DataSource dataSource, ChunkProducers producers, GatewayConfig config) {
-        this.dataSource = dataSource;
+    public JobSubmitter(ManagedTx tx, JobRepository repository, ChunkProducers producers, GatewayConfig config) {
+        this.tx = tx;
+        this.repository = repository;
         this.producers = producers;
         this.config = config;
     }
@@ -61,12 +66,12 @@ public class JobSubmitter {
         }
         UUID jobId = UUID.randomUUID();
         try {
-            Tx.run(dataSource, c -> {
+            tx.run(c -> {
                 io.roster.persistence.Organizations.lock(c, orgId);
-                if (Jobs.active(c, orgId) >= config.maxConcurrentJobs()) {
-                    throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-jobs", "Too many jobs",
+                if (repository.countByOrgIdAndStateInList(orgId, ACTIVE) >= config.maxConcurrentJobs()) {
+                    throw ProblemException.tooManyRequests("too-many-jobs", "Too many jobs",
                             "This organization already has " + config.maxConcurrentJobs() + " jobs queued or running; "
-                                    + "retry when one has finished.", List.of(), Duration.ofSeconds(5));
+                                    + "retry when one has finished.", Duration.ofSeconds(5));
                 }
                 Jobs.insert(c, jobId, orgId, type, 0, Jobs.CHUNKS_UNKNOWN, caller.userId(), idempotencyKey, null);
                 return null;
@@ -166,7 +171,7 @@ public class JobSubmitter {
     }
 
     private void finish(UUID jobId, ChunkSource source) {
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
             Jobs.setCounts(c, jobId, source.rows(), source.chunks());
             Jobs.setRequestHash(c, jobId, source.hash());
             Jobs.markSubmitted(c, jobId);
@@ -175,7 +180,7 @@ public class JobSubmitter {
     }
 
     private void delete(UUID jobId) {
-        Tx.run(dataSource, c -> Jobs.deleteUnapplied(c, jobId));
+        tx.run(c -> Jobs.deleteUnapplied(c, jobId));
     }
 
     private static ProblemException reused(Jobs.Job job) {
@@ -184,10 +189,10 @@ public class JobSubmitter {
     }
 
     private Optional<Jobs.Job> findByKey(UUID orgId, String key) {
-        return Tx.run(dataSource, c -> Jobs.findByIdempotencyKey(c, orgId, key));
+        return repository.findByOrgIdAndIdempotencyKey(orgId, key);
     }
 
     private Jobs.Job job(UUID id) {
-        return Tx.run(dataSource, c -> Jobs.find(c, id)).orElseThrow();
+        return repository.findById(id).orElseThrow();
     }
 }

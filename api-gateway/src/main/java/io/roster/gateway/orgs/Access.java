@@ -1,17 +1,16 @@
 package io.roster.gateway.orgs;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.user.Role;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
 import io.roster.persistence.UserChunks;
 import jakarta.inject.Singleton;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Who may act where, checked on every call for every id it carries. A caller reaches their own organization and
@@ -21,10 +20,12 @@ import javax.sql.DataSource;
 @Singleton
 public class Access {
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
+    private final PermissionMatrix matrix;
 
-    public Access(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public Access(ManagedTx tx, PermissionMatrix matrix) {
+        this.tx = tx;
+        this.matrix = matrix;
     }
 
     /** A user in reach: their id and organization. */
@@ -33,7 +34,7 @@ public class Access {
 
     /** The organization {@code orgId}, if the caller reaches it (else 404). */
     public Organizations.Org reach(Caller caller, UUID orgId) {
-        return Tx.run(dataSource, c -> Organizations.find(c, orgId))
+        return tx.run(c -> Organizations.find(c, orgId))
                 .filter(o -> o.within(caller.orgId()))
                 .orElseThrow(() -> ProblemException.notFound("Organization " + orgId));
     }
@@ -54,7 +55,7 @@ public class Access {
 
     /** The user, if their organization is in the caller's reach (else 404) and the caller holds the permission. */
     public UserRef user(Caller caller, UUID userId, Permission permission) {
-        UserRef user = Tx.run(dataSource, c -> UserChunks.inReach(c, caller.orgId(), List.of(userId), false))
+        UserRef user = tx.run(c -> UserChunks.inReach(c, caller.orgId(), List.of(userId), false))
                 .values().stream().map(u -> new UserRef(u.id(), u.orgId())).findFirst().orElse(null);
         if (user == null) {
             throw ProblemException.notFound("User " + userId);
@@ -65,7 +66,7 @@ public class Access {
 
     /** Whether the caller reaches {@code orgId} (its own organization or a descendant). */
     public boolean reaches(Caller caller, UUID orgId) {
-        return Tx.run(dataSource, c -> Organizations.find(c, orgId)).map(o -> o.within(caller.orgId())).orElse(false);
+        return tx.run(c -> Organizations.find(c, orgId)).map(o -> o.within(caller.orgId())).orElse(false);
     }
 
     public void require(Caller caller, Permission permission) {
@@ -86,6 +87,6 @@ public class Access {
         if (caller.role() == Role.Admin) {
             return EnumSet.allOf(Permission.class);
         }
-        return Tx.run(dataSource, c -> PermissionMatrix.load(c, caller.orgId())).get(caller.role());
+        return matrix.load(caller.orgId()).get(caller.role());
     }
 }

@@ -1,10 +1,10 @@
 package io.roster.gateway.orgs;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.user.Role;
 import io.roster.gateway.auth.Caller;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Organizations;
-import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.List;
@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The organization tree and each organization's permissions: sub-organizations are created by an admin of the
@@ -22,11 +21,13 @@ import javax.sql.DataSource;
 @Singleton
 public class OrgService {
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
+    private final PermissionMatrix matrix;
     private final Access access;
 
-    public OrgService(DataSource dataSource, Access access) {
-        this.dataSource = dataSource;
+    public OrgService(ManagedTx tx, PermissionMatrix matrix, Access access) {
+        this.tx = tx;
+        this.matrix = matrix;
         this.access = access;
     }
 
@@ -41,19 +42,19 @@ public class OrgService {
             throw ProblemException.unprocessable("too-deep", "orgId", "organizations nest at most "
                     + Organizations.MAX_DEPTH + " levels deep; " + orgId + " is at level " + parent.depth());
         }
-        return Tx.run(dataSource, c -> Organizations.insertChild(c, UUID.randomUUID(), name, parent));
+        return tx.run(c -> Organizations.insertChild(c, UUID.randomUUID(), name, parent));
     }
 
     public List<Organizations.Org> children(Caller caller, UUID orgId) {
         access.reach(caller, orgId);
-        return Tx.run(dataSource, c -> Organizations.children(c, orgId));
+        return tx.run(c -> Organizations.children(c, orgId));
     }
 
     /** Each role's permissions in the organization, each set sorted by name. */
     public Map<Role, Set<Permission>> permissions(Caller caller, UUID orgId) {
         access.reach(caller, orgId);
         Map<Role, Set<Permission>> out = new EnumMap<>(Role.class);
-        Tx.run(dataSource, c -> PermissionMatrix.load(c, orgId))
+        matrix.load(orgId)
                 .forEach((role, permissions) -> out.put(role, new TreeSet<>(permissions)));
         return out;
     }
@@ -65,11 +66,12 @@ public class OrgService {
             throw ProblemException.unprocessable("admin-permissions-fixed", "roles.Admin",
                     "admins always hold every permission");
         }
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
+            Organizations.lock(c, orgId);
             for (Role role : List.of(Role.Staff, Role.User)) {
                 Set<Permission> permissions = roles.get(role);
                 if (permissions != null) {
-                    PermissionMatrix.store(c, orgId, role, permissions);
+                    matrix.store(orgId, role, permissions);
                 }
             }
             return null;

@@ -1,36 +1,48 @@
 package io.roster.gateway.orgs;
 
 import io.roster.contracts.user.Role;
-import io.roster.persistence.RolePermissions;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.roster.persistence.repositories.RolePermission;
+import io.roster.persistence.repositories.RolePermissionRepository;
+import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /** One organization's permission matrix as stored: a row per changed role, the defaults for the others. */
-final class PermissionMatrix {
+@Singleton
+class PermissionMatrix {
 
-    private PermissionMatrix() {
+    private final RolePermissionRepository rows;
+
+    PermissionMatrix(RolePermissionRepository rows) {
+        this.rows = rows;
     }
 
-    static Map<Role, Set<Permission>> load(Connection connection, UUID orgId) throws SQLException {
+    Map<Role, Set<Permission>> load(UUID orgId) {
         Map<Role, Set<Permission>> matrix = new EnumMap<>(Role.class);
         for (Role role : Role.values()) {
             matrix.put(role, Permission.defaults(role));
         }
-        for (Map.Entry<String, List<String>> row : RolePermissions.changed(connection, orgId).entrySet()) {
+        for (RolePermission row : rows.findByIdOrgId(orgId)) {
             Set<Permission> permissions = EnumSet.noneOf(Permission.class);
-            row.getValue().forEach(name -> permissions.add(Permission.valueOf(name)));
-            matrix.put(Role.valueOf(row.getKey()), permissions);
+            for (String name : row.permissions()) {
+                permissions.add(Permission.valueOf(name));
+            }
+            matrix.put(Role.valueOf(row.id().role()), permissions);
         }
         return matrix;
     }
 
-    static void store(Connection connection, UUID orgId, Role role, Set<Permission> permissions) throws SQLException {
-        RolePermissions.store(connection, orgId, role.name(), permissions.stream().map(Enum::name).toList());
+    /** Stores a role's permissions; call in a transaction holding the organization's lock (read, then write). */
+    void store(UUID orgId, Role role, Set<Permission> permissions) {
+        RolePermission row = new RolePermission(new RolePermission.Key(orgId, role.name()),
+                permissions.stream().map(Enum::name).sorted().toArray(String[]::new));
+        if (rows.existsById(row.id())) {
+            rows.update(row);
+        } else {
+            rows.save(row);
+        }
     }
 }

@@ -63,6 +63,22 @@ public final class ProblemException extends RuntimeException {
                 List.of(), retryAfter);
     }
 
+    /** 409: the state of a resource does not allow the request now; {@code field} may be null. */
+    public static ProblemException conflict(String slug, String title, String detail, String field, String reason) {
+        return new ProblemException(HttpStatus.CONFLICT, slug, title, detail,
+                field == null ? List.of() : List.of(new Problem.FieldError(field, reason)), null);
+    }
+
+    /** 410: what was asked for existed and is gone for good. */
+    public static ProblemException gone(String slug, String title, String detail) {
+        return new ProblemException(HttpStatus.GONE, slug, title, detail, List.of(), null);
+    }
+
+    /** 429 with Retry-After: a limit the caller reached, to retry after {@code retryAfter}. */
+    public static ProblemException tooManyRequests(String slug, String title, String detail, Duration retryAfter) {
+        return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, slug, title, detail, List.of(), retryAfter);
+    }
+
     /** The same problem about fields nested under {@code prefix} (e.g. {@code filter.role}). */
     public ProblemException nestedIn(String prefix) {
         List<Problem.FieldError> nested = errors.stream()

@@ -1,5 +1,6 @@
 package io.roster.gateway.users;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.user.Role;
 import io.roster.gateway.auth.Caller;
@@ -10,13 +11,11 @@ import io.roster.gateway.problem.ProblemException;
 import io.roster.operations.Actor;
 import io.roster.operations.EditProfile;
 import io.roster.operations.EndSessions;
-import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The single actions on one user: each is authorized here for the user's id (reach and permission, {@link Access}),
@@ -28,19 +27,19 @@ public class UserActions {
 
     private static final Set<String> EDITABLE = Set.of("firstName", "lastName", "role", "location");
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
     private final Access access;
     private final PasswordHasher hasher;
 
-    public UserActions(DataSource dataSource, Access access, PasswordHasher hasher) {
-        this.dataSource = dataSource;
+    public UserActions(ManagedTx tx, Access access, PasswordHasher hasher) {
+        this.tx = tx;
         this.access = access;
         this.hasher = hasher;
     }
 
     public UserSnapshot get(Caller caller, UUID userId) {
         access.user(caller, userId, Permission.view_users);
-        return Tx.run(dataSource, c -> Users.find(c, userId));
+        return tx.run(c -> Users.find(c, userId));
     }
 
     /**
@@ -72,7 +71,7 @@ public class UserActions {
         }
         EditProfile.Changes changes = new EditProfile.Changes(Set.copyOf(patch.keySet()), firstName, lastName,
                 location, role);
-        return Tx.run(dataSource, c -> EditProfile.apply(c, userId, changes, actor(caller), caller.role()));
+        return tx.run(c -> EditProfile.apply(c, userId, changes, actor(caller), caller.role()));
     }
 
     /** Sets the user's password and ends all their sessions at once. */
@@ -80,7 +79,7 @@ public class UserActions {
         access.user(caller, userId, Permission.change_password);
         io.roster.gateway.auth.PasswordPolicy.require(password);
         String hash = hasher.hash(password);
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
             EndSessions.setPassword(c, userId, hash, actor(caller));
             return null;
         });
@@ -89,7 +88,7 @@ public class UserActions {
     /** Ends all the user's sessions at once: their next request with any old token gets 401. */
     public void forceLogout(Caller caller, UUID userId) {
         access.user(caller, userId, Permission.force_logout);
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
             EndSessions.forceLogout(c, userId, actor(caller));
             return null;
         });

@@ -1,5 +1,6 @@
 package io.roster.gateway.users;
 
+import io.roster.persistence.repositories.ManagedTx;
 import io.micronaut.core.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
@@ -19,7 +20,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The users list: any sort column either way, role and status filters (any of several), tag, text search on name
@@ -29,11 +29,11 @@ import javax.sql.DataSource;
 @Singleton
 public class UserQueries {
 
-    private final DataSource dataSource;
+    private final ManagedTx tx;
     private final ObjectMapper json;
 
-    public UserQueries(DataSource dataSource, ObjectMapper json) {
-        this.dataSource = dataSource;
+    public UserQueries(ManagedTx tx, ObjectMapper json) {
+        this.tx = tx;
         this.json = json;
     }
 
@@ -78,7 +78,7 @@ public class UserQueries {
     }
 
     private void read(UserListSql sql, List<UserItem> rows, List<String> keys) {
-        Tx.run(dataSource, c -> {
+        tx.run(c -> {
             try (PreparedStatement ps = sql.prepare(c, "")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
