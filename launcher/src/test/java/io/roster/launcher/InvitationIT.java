@@ -51,7 +51,12 @@ class InvitationIT {
             assertEquals(401, anonymous.post("/api/v1/auth/login", Map.of("email", "ada@inv.example",
                     "password", "ada's new password"), Map.of()).status(), "no password before accepting");
 
-            assertEquals(204, accept(anonymous, tokens.get("ada@inv.example"), "ada's new password").status());
+            ApiClient.Response accepted = accept(anonymous, tokens.get("ada@inv.example"), "ada's new password");
+            assertEquals(200, accepted.status(), "accepting signs the user in");
+            assertEquals("ada@inv.example", accepted.json().at("/user/email").asText());
+            ApiClient ada = new ApiClient(system.apiUri()).withToken(accepted.json().get("token").asText());
+            assertEquals(204, ada.post("/api/v1/auth/logout", Map.of(), Map.of()).status(),
+                    "the session accepting gave is a live one");
             assertEquals(200, anonymous.post("/api/v1/auth/login", Map.of("email", "ada@inv.example",
                     "password", "ada's new password"), Map.of()).status());
             ApiClient.Response reused = accept(anonymous, tokens.get("ada@inv.example"), "another password!");
@@ -64,7 +69,7 @@ class InvitationIT {
             assertTrue(!resent.get("bob@inv.example").equals(tokens.get("bob@inv.example")), "a new token");
             assertEquals("/problems/invitation-revoked", accept(anonymous, tokens.get("bob@inv.example"),
                     "bob's new password").json().get("type").asText(), "the old token is dead");
-            assertEquals(204, accept(anonymous, resent.get("bob@inv.example"), "bob's new password").status());
+            assertEquals(200, accept(anonymous, resent.get("bob@inv.example"), "bob's new password").status());
 
             String carol = userId(admin, org, "carol@inv.example");
             assertEquals(204, admin.send("DELETE", "/api/v1/users/" + carol + "/invitation", null).status());

@@ -36,6 +36,10 @@ public final class Invitations {
     /** What accepting a token found. */
     public enum Outcome { ACCEPTED, UNKNOWN, USED, EXPIRED, REVOKED }
 
+    /** What using a token did, and whose it was when it was accepted (null otherwise). */
+    public record Acceptance(Outcome outcome, UUID userId) {
+    }
+
     private Invitations() {
     }
 
@@ -130,7 +134,7 @@ public final class Invitations {
     }
 
     /** Uses the token to set the user's password, once. */
-    public static Outcome accept(Connection connection, String token, String passwordHash, Instant now)
+    public static Acceptance accept(Connection connection, String token, String passwordHash, Instant now)
             throws SQLException {
         byte[] hash = hash(token);
         UUID userId = null;
@@ -140,14 +144,14 @@ public final class Invitations {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     if (!rs.getTimestamp(2).toInstant().isAfter(now)) {
-                        return Outcome.EXPIRED;
+                        return new Acceptance(Outcome.EXPIRED, null);
                     }
                     userId = rs.getObject(1, UUID.class);
                 }
             }
         }
         if (userId == null) {
-            return closedOutcome(connection, hash);
+            return new Acceptance(closedOutcome(connection, hash), null);
         }
         close(connection, userId, "used_at", now);
         try (PreparedStatement ps = connection.prepareStatement(
@@ -160,7 +164,7 @@ public final class Invitations {
                         "invitation-accepted", null, null, now)));
             }
         }
-        return Outcome.ACCEPTED;
+        return new Acceptance(Outcome.ACCEPTED, userId);
     }
 
     /** What a token that is no user's open invitation says: used, revoked (or replaced), or unknown. */

@@ -50,6 +50,11 @@ public class AuthController {
     /** A new session. */
     @Serdeable
     public record LoginResponse(String token, Instant expiresAt, LoginUser user) {
+        public static LoginResponse of(LoginService.Login login) {
+            var account = login.account();
+            return new LoginResponse(login.token(), login.expiresAt(), new LoginUser(account.id(), account.orgId(),
+                    account.email(), account.firstName(), account.lastName(), account.role()));
+        }
     }
 
     @ApiResponse(responseCode = "200", description = "A new session: the bearer token and the user",
@@ -62,10 +67,7 @@ public class AuthController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/login")
     public LoginResponse login(@Body @Valid LoginRequest request, @Nullable @Header(HttpHeaders.USER_AGENT) String client) {
-        LoginService.Login login = logins.login(request.email(), request.password(), client);
-        var account = login.account();
-        return new LoginResponse(login.token(), login.expiresAt(), new LoginUser(account.id(), account.orgId(),
-                account.email(), account.firstName(), account.lastName(), account.role()));
+        return LoginResponse.of(logins.login(request.email(), request.password(), client));
     }
 
     @SecurityRequirement(name = "bearer")

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,6 +65,19 @@ public class LoginService {
             throw ProblemException.unauthorized("The email or the password is wrong.");
         }
         failures.deleteByEmail(normalized);
+        return signIn(account, client);
+    }
+
+    /**
+     * Opens a session for a user whose password was just checked or set (an accepted invitation): the login is
+     * recorded (the status topology makes a pending user active) and the session issued.
+     */
+    public Login signIn(UUID userId, String client) {
+        Users.Account account = tx.run(c -> Users.account(c, Users.find(c, userId).email()));
+        return signIn(account, client);
+    }
+
+    private Login signIn(Users.Account account, String client) {
         Instant now = clock.instant();
         publishLogin(new LoginSucceeded(account.id(), account.orgId(), now, client));
         tx.run(c -> {

@@ -17,7 +17,12 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.annotation.Header;
+import io.roster.gateway.auth.AuthController;
 import io.roster.gateway.auth.Caller;
+import io.roster.gateway.auth.LoginService;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.persistence.Invitations;
 import jakarta.validation.Valid;
@@ -37,9 +42,11 @@ import java.util.UUID;
 public class InvitationController {
 
     private final InvitationService invitations;
+    private final LoginService logins;
 
-    public InvitationController(InvitationService invitations) {
+    public InvitationController(InvitationService invitations, LoginService logins) {
         this.invitations = invitations;
+        this.logins = logins;
     }
 
     /** The token from the invitation link, and the new password (12 to 1024 characters). */
@@ -47,7 +54,10 @@ public class InvitationController {
     public record Acceptance(@NotBlank @Size(max = 200) String token, @NotNull @Size(min = 12, max = 1024) String password) {
     }
 
-    @ApiResponse(responseCode = "204", description = "The password is set; log in with it")
+    @ApiResponse(responseCode = "200", description = "The password is set and the user signed in: a new session, "
+            + "as a login gives",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = AuthController.LoginResponse.class)))
     @ApiResponse(responseCode = "400",
             description = "Invalid request or a password the policy refuses; `errors` names the field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -59,10 +69,11 @@ public class InvitationController {
     @ApiResponse(responseCode = "429", description = "Too many requests (with `Retry-After`)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/invitations/accept")
-    public HttpResponse<Void> accept(@Body @Valid Acceptance request) {
-        Invitations.Outcome outcome = invitations.accept(request.token(), request.password());
-        return switch (outcome) {
-            case ACCEPTED -> HttpResponse.noContent();
+    public AuthController.LoginResponse accept(@Body @Valid Acceptance request,
+                                               @Nullable @Header(HttpHeaders.USER_AGENT) String client) {
+        Invitations.Acceptance acceptance = invitations.accept(request.token(), request.password());
+        return switch (acceptance.outcome()) {
+            case ACCEPTED -> AuthController.LoginResponse.of(logins.signIn(acceptance.userId(), client));
             case UNKNOWN -> throw ProblemException.notFound("Invitation");
             case USED -> throw gone("invitation-used", "This invitation was used already; log in with your password.");
             case EXPIRED -> throw gone("invitation-expired", "This invitation has expired; ask your admin to resend it.");

@@ -41,7 +41,7 @@ public class InvitationService {
     }
 
     /** Sets the password of the user invited with {@code token}, if the policy allows it and the token is open. */
-    public Invitations.Outcome accept(String token, String password) {
+    public Invitations.Acceptance accept(String token, String password) {
         PasswordPolicy.require(password);
         String hash = hasher.hash(password);
         return tx.run(c -> Invitations.accept(c, token.strip(), hash, clock.instant()));
