@@ -109,6 +109,7 @@ public final class LocalRun implements AutoCloseable {
         String api = "http://localhost:" + run.system().apiUri().getPort();
         System.out.println();
         System.out.println("Roster is up.");
+        System.out.println("  Console:    " + api + "/   (sign in as " + admin + ")");
         System.out.println("  API:        " + api + "/api/v1   (health: " + api + "/health)");
         System.out.println("  Health:     workers :" + run.system().workers().healthPort() + "/health, streams :"
                 + run.system().streamsHealthPort() + "/health");
