@@ -174,6 +174,27 @@ class BulkActionsIT {
             assertEquals(idsByEmail(admin, stack.org(), "&role=Staff").keySet(),
                     idsByEmail(admin, stack.org(), "&tag=team").keySet());
 
+            // every user the filter matches but two: "all matching" with two rows unticked
+            Map<String, String> everyone = idsByEmail(admin, stack.org(), "");
+            List<String> unticked = List.of(ids.get("t3@bulk.example"), ids.get("t5@bulk.example"));
+            ApiClient.Response allBut = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of(),
+                    "excludeUserIds", unticked, "tag", "all-but-two", "create", true), Map.of());
+            assertEquals(202, allBut.status(), allBut.body());
+            assertEquals(everyone.size() - 2, allBut.json().get("total").asInt());
+            assertEquals("succeeded", InviteFlowIT.awaitFinished(admin, allBut.header("Location")).get("state")
+                    .asText());
+            Set<String> tagged = idsByEmail(admin, stack.org(), "&tag=all-but-two").keySet();
+            Set<String> expected = new HashSet<>(everyone.keySet());
+            expected.removeAll(Set.of("t3@bulk.example", "t5@bulk.example"));
+            assertEquals(expected, tagged);
+            ApiClient.Response idsAndExcluded = admin.post(stack.jobs() + "tag", Map.of("userIds", picked.subList(0, 1),
+                    "excludeUserIds", unticked, "tag", "team"), Map.of());
+            assertEquals(400, idsAndExcluded.status(), idsAndExcluded.body());
+            assertEquals("excludeUserIds", idsAndExcluded.json().at("/errors/0/field").asText());
+            ApiClient.Response everyoneExcluded = admin.post(stack.jobs() + "tag", Map.of("filter", Map.of(
+                    "q", "t3@bulk"), "excludeUserIds", unticked, "tag", "team"), Map.of());
+            assertEquals(422, everyoneExcluded.status(), "nothing left to tag: " + everyoneExcluded.body());
+
             // the same Idempotency-Key: the same job (the filter is not run again); another body: 422
             Map<String, Object> keyed = Map.of("filter", Map.of("role", List.of("Staff")), "tag", "team");
             String first = admin.post(stack.jobs() + "tag", keyed, Map.of("Idempotency-Key", "tag-1"))

@@ -48,15 +48,21 @@ public final class UserFilterSql {
             args.add(like + "%");
             args.add("%" + like + "%");
         }
+        if (!filter.excludeIds().isEmpty()) {
+            sql.append(" AND id <> ALL (?)");
+            args.add(filter.excludeIds().toArray(UUID[]::new));
+        }
     }
 
-    /** {@code sql} with {@code args} bound ({@code String[]} as text arrays). */
+    /** {@code sql} with {@code args} bound ({@code String[]} as text arrays, {@code UUID[]} as uuid arrays). */
     public static PreparedStatement prepare(Connection connection, String sql, List<Object> args) throws SQLException {
         PreparedStatement ps = connection.prepareStatement(sql);
         for (int i = 0; i < args.size(); i++) {
             Object arg = args.get(i);
             if (arg instanceof String[] array) {
                 ps.setArray(i + 1, connection.createArrayOf("text", array));
+            } else if (arg instanceof UUID[] array) {
+                ps.setArray(i + 1, connection.createArrayOf("uuid", array));
             } else {
                 ps.setObject(i + 1, arg);
             }

@@ -27,9 +27,13 @@ public final class BulkRequests {
                          @Nullable Boolean includeSubOrgs) {
     }
 
-    /** Apply {@code tag} (or remove it, with {@code remove}); {@code create} defines it first when missing. */
+    /**
+     * Apply {@code tag} (or remove it, with {@code remove}); {@code create} defines it first when missing. Every
+     * request names its users by {@code userIds}, or by a {@code filter} less {@code excludeUserIds}.
+     */
     @Serdeable
     public record TagRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                             @Nullable List<UUID> excludeUserIds,
                              @Nullable String tag,
                              @Nullable Boolean remove, @Nullable Boolean create) {
     }
@@ -37,6 +41,7 @@ public final class BulkRequests {
     /** Delete the users; {@code confirm} must be exactly {@code DELETE}. */
     @Serdeable
     public record DeleteRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                                @Nullable List<UUID> excludeUserIds,
                                 @Nullable @Schema(allowableValues = "DELETE") String confirm) {
     }
 
@@ -46,6 +51,7 @@ public final class BulkRequests {
      */
     @Serdeable
     public record TransferRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                                  @Nullable List<UUID> excludeUserIds,
                                   @Nullable String destinationAdminEmail,
                                   @Nullable @Schema(allowableValues = {"Admin", "Staff", "User"}) String role) {
     }
@@ -57,6 +63,7 @@ public final class BulkRequests {
      */
     @Serdeable
     public record ExportRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
+                                @Nullable List<UUID> excludeUserIds,
                                 @Nullable @ArraySchema(schema = @Schema(allowableValues = {"name", "email", "role",
                                         "location", "status", "lastLogin", "tags"})) List<String> columns,
                                 @Nullable Boolean gzip) {

@@ -70,7 +70,7 @@ public class BulkService {
                     + "'; create it first, or send \"create\": true");
         }
         return submit(caller, orgId, JobType.tag, new BulkAction.Tag(tag, remove), request.userIds(),
-                request.filter(), topics.bulkActions(), key);
+                request.filter(), request.excludeUserIds(), topics.bulkActions(), key);
     }
 
     public JobSubmitter.Submission delete(Caller caller, UUID orgId, BulkRequests.DeleteRequest request, String key) {
@@ -84,7 +84,7 @@ public class BulkService {
                     .indexOf(caller.userId()) + "]", "is you; " + io.roster.operations.SelfAction.message("delete"));
         }
         return submit(caller, orgId, JobType.delete, new BulkAction.Delete(), request.userIds(), request.filter(),
-                topics.bulkActions(), key);
+                request.excludeUserIds(), topics.bulkActions(), key);
     }
 
     public JobSubmitter.Submission transfer(Caller caller, UUID orgId, BulkRequests.TransferRequest request,
@@ -121,7 +121,7 @@ public class BulkService {
                     .indexOf(caller.userId()) + "]", "is you; " + io.roster.operations.SelfAction.message("transfer"));
         }
         return submit(caller, orgId, JobType.transfer, new BulkAction.Transfer(admin.orgId(), admin.id(), role),
-                request.userIds(), request.filter(), topics.transfers(), key);
+                request.userIds(), request.filter(), request.excludeUserIds(), topics.transfers(), key);
     }
 
     public JobSubmitter.Submission export(Caller caller, UUID orgId, BulkRequests.ExportRequest request, String key) {
@@ -142,9 +142,7 @@ public class BulkService {
                 throw ProblemException.invalid("columns[" + i + "]", "repeats " + columns.get(i));
             }
         }
-        if ((request.userIds() == null) == (request.filter() == null)) {
-            throw ProblemException.invalid("userIds", "give either userIds or filter (exactly one of them)");
-        }
+        checkTarget(request.userIds(), request.filter(), request.excludeUserIds());
         if (request.userIds() != null) {
             checkIds(request.userIds());
             if (request.userIds().size() > MAX_EXPORT_IDS) {
@@ -152,7 +150,8 @@ public class BulkService {
                         + "select more users with a filter");
             }
         }
-        io.roster.contracts.user.UsersFilter filter = request.filter() == null ? null : parse(request.filter()).filter();
+        io.roster.contracts.user.UsersFilter filter = request.filter() == null ? null
+                : parse(request.filter(), request.excludeUserIds()).filter();
         boolean gzip = Boolean.TRUE.equals(request.gzip());
         String canonical = JobType.export + "|" + columns + "|" + gzip + "|"
                 + (request.userIds() != null ? "ids:" + request.userIds() : "filter:" + Json.writeString(filter));
@@ -193,10 +192,9 @@ public class BulkService {
     }
 
     private JobSubmitter.Submission submit(Caller caller, UUID orgId, JobType type, BulkAction action,
-                                           List<UUID> userIds, BulkRequests.Filter filter, String topic, String key) {
-        if ((userIds == null) == (filter == null)) {
-            throw ProblemException.invalid("userIds", "give either userIds or filter (exactly one of them)");
-        }
+                                           List<UUID> userIds, BulkRequests.Filter filter, List<UUID> excluded,
+                                           String topic, String key) {
+        checkTarget(userIds, filter, excluded);
         String canonical = type + "|" + Json.writeString(action) + "|";
         if (userIds != null) {
             checkIds(userIds);
@@ -206,12 +204,34 @@ public class BulkService {
                 return submitter.submit(caller, orgId, type, key, topic, source);
             }
         }
-        UserListQuery query = parse(filter);
+        UserListQuery query = parse(filter, excluded);
         canonical += "filter:" + query.roles() + query.statuses() + "|" + query.tag() + "|" + query.text() + "|"
-                + query.includeSubOrgs();
+                + query.includeSubOrgs() + "|except:" + query.excluded();
         try (SelectionChunkSource source = SelectionChunkSource.of(dataSource, query, orgId, caller.userId(),
                 caller.client(), action, config.bulkChunkSize(), canonical)) {
             return submitter.submit(caller, orgId, type, key, topic, source);
+        }
+    }
+
+    /** Users are named one way: by ids, or by a filter (less excludeUserIds, which only a filter takes). */
+    private void checkTarget(List<UUID> userIds, BulkRequests.Filter filter, List<UUID> excluded) {
+        if ((userIds == null) == (filter == null)) {
+            throw ProblemException.invalid("userIds", "give either userIds or filter (exactly one of them)");
+        }
+        if (excluded == null) {
+            return;
+        }
+        if (filter == null) {
+            throw ProblemException.invalid("excludeUserIds", "only with a filter: it leaves users out of what the "
+                    + "filter matches");
+        }
+        if (excluded.size() > config.maxRowsPerJob()) {
+            throw ProblemException.tooLarge("excludeUserIds", "at most " + config.maxRowsPerJob() + " ids");
+        }
+        for (int i = 0; i < excluded.size(); i++) {
+            if (excluded.get(i) == null) {
+                throw ProblemException.invalid("excludeUserIds[" + i + "]", "must be a user id");
+            }
         }
     }
 
@@ -235,11 +255,12 @@ public class BulkService {
         }
     }
 
-    private static UserListQuery parse(BulkRequests.Filter filter) {
+    private static UserListQuery parse(BulkRequests.Filter filter, List<UUID> excluded) {
         try {
             return UserListQuery.parse(null, filter.role() == null ? null : String.join(",", filter.role()),
                     filter.status() == null ? null : String.join(",", filter.status()), filter.tag(), filter.q(),
-                    Boolean.TRUE.equals(filter.includeSubOrgs()), 1);
+                    Boolean.TRUE.equals(filter.includeSubOrgs()), 1)
+                    .excluding(excluded == null ? List.of() : excluded.stream().distinct().toList());
         } catch (ProblemException e) {
             throw e.nestedIn("filter");
         }

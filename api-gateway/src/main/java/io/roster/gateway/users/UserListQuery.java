@@ -6,6 +6,7 @@ import io.roster.gateway.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.Locale;
 import java.util.Set;
 
@@ -14,14 +15,14 @@ import java.util.Set;
  * is refused with its name and the reason.
  */
 public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Set<UserStatus> statuses, String tag,
-                            String text, boolean includeSubOrgs, int limit) {
+                            String text, boolean includeSubOrgs, int limit, List<UUID> excluded) {
 
     public static final int MAX_LIMIT = 1000;
 
     /** The filters alone, as bulk jobs carry them. */
     public io.roster.contracts.user.UsersFilter filter() {
         return new io.roster.contracts.user.UsersFilter(List.copyOf(roles), List.copyOf(statuses), tag, text,
-                includeSubOrgs);
+                includeSubOrgs, excluded);
     }
 
     /** A sortable column: its API name and its never-null sort key in the users table. */
@@ -79,7 +80,7 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
             throw ProblemException.invalid("q", "must be at most 200 characters");
         }
         String tagValue = tag == null || tag.isBlank() ? null : tag.strip();
-        return new UserListQuery(column, descending, roles, statuses, tagValue, text, includeSubOrgs, limit);
+        return new UserListQuery(column, descending, roles, statuses, tagValue, text, includeSubOrgs, limit, List.of());
     }
 
     private static Column parseColumn(String name) {
@@ -101,6 +102,11 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
             }
         }
         return values;
+    }
+
+    /** The same filters, leaving out the users {@code ids} (a bulk selection of all matching but these). */
+    public UserListQuery excluding(List<UUID> ids) {
+        return new UserListQuery(sort, descending, roles, statuses, tag, text, includeSubOrgs, limit, List.copyOf(ids));
     }
 
     /** The sort as written in cursors: a cursor only continues the sort it came from. */
