@@ -24,6 +24,9 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static UserListSql build(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
         List<Object> args = new ArrayList<>();
+        if (query.sort() == UserListQuery.Column.status) {
+            return byStatus(orgId, query, afterKey, afterId, args);
+        }
         if (query.statuses().isEmpty()) {
             String sql = branch(orgId, query, null, afterKey, afterId, args);
             return new UserListSql(sql, List.copyOf(args));
@@ -39,6 +42,63 @@ public record UserListSql(String sql, List<Object> args) {
         sql.append(") page ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
         args.add(query.limit() + 1);
         return new UserListSql(sql.toString(), List.copyOf(args));
+    }
+
+    /**
+     * Sorted by status in lifecycle order (pending, active, inactive; the other way when descending): one branch per
+     * status (the filter's, or all three), each walking its {@code (org_id, status, id)} index in id order under a
+     * constant rank, concatenated by rank. The cursor's key is the rank of the last row's status.
+     */
+    private static UserListSql byStatus(UUID orgId, UserListQuery query, String afterKey, UUID afterId,
+                                        List<Object> args) {
+        int afterRank = -1;
+        if (afterKey != null) {
+            try {
+                afterRank = Integer.parseInt(afterKey);
+            } catch (NumberFormatException e) {
+                afterRank = -2;
+            }
+            if (afterRank < 0 || afterRank >= UserStatus.values().length) {
+                throw io.roster.gateway.problem.ProblemException.invalid("cursor", "is not a cursor this API returned");
+            }
+        }
+        boolean descending = query.descending();
+        String direction = descending ? "DESC" : "ASC";
+        StringBuilder sql = new StringBuilder("SELECT * FROM (");
+        String separator = "";
+        for (UserStatus status : query.statuses().isEmpty() ? List.of(UserStatus.values()) : query.statuses()) {
+            int rank = rank(status);
+            if (afterKey != null && (descending ? rank > afterRank : rank < afterRank)) {
+                continue; // wholly before the cursor
+            }
+            sql.append(separator).append("(SELECT ").append(COLUMNS).append(", '").append(rank)
+                    .append("'::text AS cursor_key, ").append(rank).append(" AS sort_value FROM users WHERE ");
+            where(sql, orgId, query, List.of(status), args);
+            if (afterKey != null && rank == afterRank) {
+                sql.append(" AND id ").append(descending ? "<" : ">").append(" ?");
+                args.add(afterId);
+            }
+            sql.append(" ORDER BY id ").append(direction).append(" LIMIT ?)");
+            args.add(query.limit() + 1);
+            separator = " UNION ALL ";
+        }
+        if (separator.isEmpty()) {
+            // the cursor is past every branch: an empty page of the same shape
+            sql.append("SELECT ").append(COLUMNS).append(", ''::text AS cursor_key, 0 AS sort_value FROM users "
+                    + "WHERE false");
+        }
+        sql.append(") page ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
+        args.add(query.limit() + 1);
+        return new UserListSql(sql.toString(), List.copyOf(args));
+    }
+
+    /** A status's place in the lifecycle: pending, then active, then inactive. */
+    static int rank(UserStatus status) {
+        return switch (status) {
+            case pending -> 0;
+            case active -> 1;
+            case inactive -> 2;
+        };
     }
 
     private static String branch(UUID orgId, UserListQuery query, UserStatus status, String afterKey, UUID afterId,
@@ -58,6 +118,14 @@ public record UserListSql(String sql, List<Object> args) {
                 .append(" LIMIT ?");
         args.add(query.limit() + 1);
         return sql.toString();
+    }
+
+    /** How many users the query's filters match. */
+    public static UserListSql count(UUID orgId, UserListQuery query) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM users WHERE ");
+        where(sql, orgId, query, query.statuses(), args);
+        return new UserListSql(sql.toString(), List.copyOf(args));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.micronaut.serde.ObjectMapper;
 import io.roster.contracts.user.Role;
 import io.roster.contracts.user.UserStatus;
 import io.roster.gateway.problem.ProblemException;
+import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -37,16 +40,19 @@ public class UserQueries {
         this.json = json;
     }
 
-    /** One row of the list. */
+    /** One row of the list, with the name of its organization (users of several are listed with includeSubOrgs). */
     @Serdeable
-    public record UserItem(UUID id, UUID orgId, String firstName, String lastName, String name, String email, Role role,
-                           @Nullable String location, UserStatus status, @Nullable Instant lastLoginAt,
-                           List<String> tags) {
+    public record UserItem(UUID id, UUID orgId, String orgName, String firstName, String lastName, String name,
+                           String email, Role role, @Nullable String location, UserStatus status,
+                           @Nullable Instant lastLoginAt, List<String> tags) {
     }
 
-    /** A page, and the cursor of the next one (null on the last page). */
+    /**
+     * A page, the cursor of the next one (null on the last page), and on the first page (no cursor) how many users
+     * the filters match in all ({@code total}; null on the pages after it).
+     */
     @Serdeable
-    public record Page(List<UserItem> items, @Nullable String nextCursor) {
+    public record Page(List<UserItem> items, @Nullable String nextCursor, @Nullable Long total) {
     }
 
     /** Where a page ended: the sort it belongs to, the last row's sort key and id. */
@@ -60,8 +66,9 @@ public class UserQueries {
                 after == null ? null : after.id());
         List<UserItem> rows = new ArrayList<>(query.limit() + 1);
         List<String> keys = new ArrayList<>(query.limit() + 1);
+        Long total;
         try {
-            read(sql, rows, keys);
+            total = read(sql, rows, keys, after == null ? UserListSql.count(orgId, query) : null);
         } catch (Tx.DataAccessException e) {
             if (after != null && e.sqlState() != null && e.sqlState().startsWith("22")) {
                 // a forged cursor whose key does not cast to the sort column's type
@@ -70,22 +77,30 @@ public class UserQueries {
             throw e;
         }
         if (rows.size() <= query.limit()) {
-            return new Page(List.copyOf(rows), null);
+            return new Page(List.copyOf(rows), null, total);
         }
         int last = query.limit() - 1;
         String next = cursorFor(query, keys.get(last), rows.get(last).id());
-        return new Page(List.copyOf(rows.subList(0, query.limit())), next);
+        return new Page(List.copyOf(rows.subList(0, query.limit())), next, total);
     }
 
-    private void read(UserListSql sql, List<UserItem> rows, List<String> keys) {
-        tx.run(c -> {
+    /** Reads the page's rows (and their organizations' names) and, when asked, the count; in one transaction. */
+    private Long read(UserListSql sql, List<UserItem> rows, List<String> keys, UserListSql count) {
+        return tx.run(c -> {
+            Map<UUID, String> orgNames = new HashMap<>();
             try (PreparedStatement ps = sql.prepare(c, "")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String first = rs.getString(3);
                         String last = rs.getString(4);
                         Timestamp login = rs.getTimestamp(9);
-                        rows.add(new UserItem(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), first, last,
+                        UUID orgId = rs.getObject(2, UUID.class);
+                        String orgName = orgNames.get(orgId);
+                        if (orgName == null) {
+                            orgName = Organizations.find(c, orgId).orElseThrow().name();
+                            orgNames.put(orgId, orgName);
+                        }
+                        rows.add(new UserItem(rs.getObject(1, UUID.class), orgId, orgName, first, last,
                                 (first + " " + last).strip(), rs.getString(5), Role.valueOf(rs.getString(6)),
                                 rs.getString(7), UserStatus.valueOf(rs.getString(8)),
                                 login == null ? null : login.toInstant(),
@@ -94,7 +109,13 @@ public class UserQueries {
                     }
                 }
             }
-            return null;
+            if (count == null) {
+                return null;
+            }
+            try (PreparedStatement ps = count.prepare(c, ""); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         });
     }
 

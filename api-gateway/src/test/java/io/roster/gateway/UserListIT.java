@@ -1,0 +1,155 @@
+package io.roster.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roster.persistence.Organizations;
+import io.roster.persistence.repositories.ManagedTx;
+import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.TestEnv;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The users list's query answers over real PostgreSQL: status order, paging by cursor, filters. */
+class UserListIT {
+
+    static final String ADMIN = "root@userlist.example";
+    static final String PASSWORD = "a long enough password";
+
+    static TestEnv env;
+    static Gateway gateway;
+    static ApiClient admin;
+    static String org;
+
+    @BeforeAll
+    static void start() {
+        env = TestEnv.create("userlist");
+        gateway = Gateway.start(env.env(Map.of("ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", ADMIN,
+                "ROSTER_ADMIN_PASSWORD", PASSWORD)));
+        admin = new ApiClient(gateway.uri()).login(ADMIN, PASSWORD);
+        org = admin.post("/api/v1/auth/login", Map.of("email", ADMIN, "password", PASSWORD), Map.of()).json()
+                .at("/user/orgId").asText();
+        ManagedTx tx = gateway.context().getBean(ManagedTx.class);
+        // with the admin (pending: no status topology runs here), 5 pending, 2 active, 3 inactive; names against
+        // the status order
+        String[][] users = {
+            {"zoe", "pending"}, {"yves", "pending"}, {"xena", "pending"}, {"wim", "pending"},
+            {"anna", "active"}, {"bert", "active"},
+            {"carl", "inactive"}, {"dora", "inactive"}, {"emil", "inactive"}};
+        tx.run(c -> {
+            UUID orgId = UUID.fromString(org);
+            try (var ps = c.prepareStatement("INSERT INTO users (id, org_id, email, first_name, last_name, role, status) "
+                    + "VALUES (?, ?, ?, ?, 'Test', 'User', ?)")) {
+                for (String[] user : users) {
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setObject(2, orgId);
+                    ps.setString(3, user[0] + "@userlist.example");
+                    ps.setString(4, user[0]);
+                    ps.setString(5, user[1]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return Organizations.find(c, orgId).orElseThrow();
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    /** Every page of the query, followed by cursor, with {@code limit} rows a page. */
+    static List<JsonNode> all(String query, int limit) {
+        List<JsonNode> rows = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = admin.get("/api/v1/orgs/" + org + "/users?limit=" + limit + query
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))).json();
+            page.get("items").forEach(rows::add);
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        return rows;
+    }
+
+    static List<String> statuses(List<JsonNode> rows) {
+        return rows.stream().map(r -> r.get("status").asText()).toList();
+    }
+
+    @Test
+    void statusSortsInLifecycleOrderBothWaysAcrossPages() {
+        for (int limit : new int[] {1, 2, 3, 50}) {
+            List<JsonNode> ascending = all("&sort=status,asc", limit);
+            assertEquals(10, ascending.size(), "every user once at limit " + limit);
+            assertEquals(List.of("pending", "pending", "pending", "pending", "pending", "active", "active",
+                    "inactive", "inactive", "inactive"), statuses(ascending), "limit " + limit);
+            List<JsonNode> descending = all("&sort=status,desc", limit);
+            List<String> reversed = new ArrayList<>(statuses(ascending));
+            java.util.Collections.reverse(reversed);
+            assertEquals(reversed, statuses(descending), "limit " + limit);
+            assertEquals(10, descending.stream().map(r -> r.get("id").asText()).distinct().count());
+        }
+        assertEquals(List.of("pending", "pending", "pending", "pending", "pending", "inactive", "inactive",
+                        "inactive"),
+                statuses(all("&sort=status&status=inactive,pending", 2)), "a status filter keeps the order");
+        assertEquals(List.of("inactive", "inactive", "inactive", "active", "active"),
+                statuses(all("&sort=status,desc&status=active,inactive", 4)));
+    }
+
+    @Test
+    void aForgedStatusCursorIsABadRequest() {
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"s\":\"status,asc\",\"k\":\"9\",\"i\":\"00000000-0000-0000-0000-000000000000\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+        ApiClient.Response response = admin.get("/api/v1/orgs/" + org + "/users?sort=status&cursor=" + forged);
+        assertEquals(400, response.status(), response.body());
+        assertEquals("cursor", response.json().at("/errors/0/field").asText());
+        assertTrue(response.body().contains("cursor"));
+    }
+
+    @Test
+    void theFirstPageSaysHowManyTheFiltersMatch() {
+        JsonNode first = admin.get("/api/v1/orgs/" + org + "/users?limit=3").json();
+        assertEquals(10, first.get("total").asLong());
+        JsonNode second = admin.get("/api/v1/orgs/" + org + "/users?limit=3&cursor="
+                + URLEncoder.encode(first.get("nextCursor").asText(), StandardCharsets.UTF_8)).json();
+        assertTrue(second.get("total").isNull(), "counted once, on the first page");
+        assertEquals(3, admin.get("/api/v1/orgs/" + org + "/users?limit=1&status=inactive").json().get("total")
+                .asLong());
+        assertEquals(5, admin.get("/api/v1/orgs/" + org + "/users?limit=1&status=inactive,active&sort=status")
+                .json().get("total").asLong());
+        assertEquals(1, admin.get("/api/v1/orgs/" + org + "/users?limit=1&q=xen").json().get("total").asLong());
+        assertEquals(0, admin.get("/api/v1/orgs/" + org + "/users?q=nobody").json().get("total").asLong());
+    }
+
+    @Test
+    void eachItemNamesItsOrganization() {
+        String sub = admin.post("/api/v1/orgs/" + org + "/sub-orgs", Map.of("name", "Branch office"), Map.of())
+                .json().get("id").asText();
+        ManagedTx tx = gateway.context().getBean(ManagedTx.class);
+        tx.run(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO users (id, org_id, email, first_name, last_name, role) "
+                    + "VALUES (?, ?, 'branch@userlist.example', 'Branch', 'Member', 'User')")) {
+                ps.setObject(1, UUID.randomUUID());
+                ps.setObject(2, UUID.fromString(sub));
+                return ps.executeUpdate();
+            }
+        });
+        String rootName = admin.get("/api/v1/orgs/" + org).json().get("name").asText();
+        List<JsonNode> everyone = all("&includeSubOrgs=true", 4);
+        for (JsonNode user : everyone) {
+            String expected = user.get("orgId").asText().equals(sub) ? "Branch office" : rootName;
+            assertEquals(expected, user.get("orgName").asText(), user.toString());
+        }
+        assertTrue(everyone.stream().anyMatch(u -> u.get("orgName").asText().equals("Branch office")));
+        assertEquals(10, all("", 50).size(), "without includeSubOrgs the branch is not listed");
+    }
+}
