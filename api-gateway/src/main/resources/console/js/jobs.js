@@ -114,7 +114,7 @@ function stateText(job) {
 
 async function downloadResult(jobId) {
   try {
-    const response = await api('GET', `/api/v1/jobs/${jobId}/result`, { raw: true, headers: { Accept: 'text/csv' } });
+    const response = await api('GET', `/api/v1/jobs/${jobId}/result`, { raw: true, headers: { Accept: '*/*' } });
     const blob = await response.blob();
     const url = URL.createObjectURL(blob);
     const link = h('a', { href: url, download: `users-${jobId}.csv` });

@@ -70,14 +70,14 @@ export async function usersPage(main, current) {
   const selectAllMatching = h('button', { type: 'button', class: 'link', hidden: true }, '');
   selectAllMatching.addEventListener('click', () => {
     state.selection = { all: true, ids: new Set(), except: new Set() };
-    renderRows();
+    renderSelection();
   });
   const bulkTag = h('button', { type: 'button', onclick: () => applyTag() }, 'Apply tag');
   const bulkExport = h('button', { type: 'button', onclick: () => exportCsv() }, 'Export CSV');
   const bulkDelete = h('button', { type: 'button', class: 'danger', onclick: () => deleteSelected() }, 'Delete');
   const clearSelection = h('button', { type: 'button', class: 'link', onclick: () => {
     state.selection = { all: false, ids: new Set(), except: new Set() };
-    renderRows();
+    renderSelection();
   } }, 'Clear selection');
   const selectionBar = h('div', { class: 'selection-bar', hidden: true, role: 'region', 'aria-label': 'Selection' },
     selectionText, selectAllMatching, h('span', { class: 'spacer' }), bulkTag, bulkExport, bulkDelete,
@@ -91,7 +91,7 @@ export async function usersPage(main, current) {
     } else {
       state.selection = { all: false, ids: new Set(), except: new Set() };
     }
-    renderRows();
+    renderSelection();
   });
   const headRow = h('tr', {}, h('th', { class: 'check', scope: 'col' }, headerCheck));
   const sortButtons = {};
@@ -182,12 +182,13 @@ export async function usersPage(main, current) {
       if (generation !== state.generation) {
         return;
       }
-      state.items.push(...page.items);
+      const added = page.items;
+      state.items.push(...added);
       state.cursor = page.nextCursor;
       if (page.total != null) {
         state.total = page.total;
       }
-      renderRows();
+      renderRows(first ? null : added);
     } catch (e) {
       if (!(e instanceof Problem && e.status === 401)) {
         toast(e.message);
@@ -211,13 +212,27 @@ export async function usersPage(main, current) {
     return state.selection.ids.size;
   }
 
-  function renderRows() {
+  /** Renders the table: whole, or only the rows a further page {@code added} (focus and scroll stay put). */
+  function renderRows(added) {
     const total = state.total;
     counter.textContent = total != null ? `${count(total)} users` : `${count(state.items.length)} users shown`;
     more.hidden = !state.cursor;
-    tbody.replaceChildren(...state.items.map(row));
+    if (added) {
+      tbody.append(...added.map(row));
+    } else {
+      tbody.replaceChildren(...state.items.map(row));
+    }
     if (state.items.length === 0) {
       tbody.append(h('tr', {}, h('td', { colspan: COLUMNS.length + 2, class: 'muted' }, 'No users match.')));
+    }
+    renderSelection();
+  }
+
+  /** The selection's bar, the header checkbox and each row's checkbox; rows are not re-rendered (focus stays). */
+  function renderSelection() {
+    const total = state.total;
+    for (const check of tbody.querySelectorAll('input[type=checkbox][data-id]')) {
+      check.checked = selected(check.dataset.id);
     }
     const n = selectedCount();
     selectionBar.hidden = n === 0;
@@ -238,7 +253,8 @@ export async function usersPage(main, current) {
   }
 
   function row(user) {
-    const check = h('input', { type: 'checkbox', 'aria-label': `Select ${user.name}`, checked: selected(user.id) });
+    const check = h('input', { type: 'checkbox', 'aria-label': `Select ${user.name}`, checked: selected(user.id),
+      'data-id': user.id });
     check.addEventListener('change', () => {
       const s = state.selection;
       if (s.all) {
@@ -252,7 +268,7 @@ export async function usersPage(main, current) {
       } else {
         s.ids.delete(user.id);
       }
-      renderRows();
+      renderSelection();
     });
     const name = h('button', { type: 'button', class: 'name-copy', title: user.email,
       'aria-label': `${user.name}, ${user.email}: copy the email` }, user.name);
@@ -327,6 +343,7 @@ export async function usersPage(main, current) {
     return box;
   }
 
+  /** The users an action is for: the ids given, all matching the filter less the unticked, or the ticked rows. */
   function target(ids) {
     if (ids) {
       return { userIds: ids };
@@ -334,7 +351,8 @@ export async function usersPage(main, current) {
     if (state.selection.all) {
       return { filter: filterBody(), excludeUserIds: [...state.selection.except] };
     }
-    return { userIds: [...state.selection.ids] };
+    // in the order the page shows them
+    return { userIds: state.items.map((u) => u.id).filter((id) => state.selection.ids.has(id)) };
   }
 
   async function submitJob(path, body, label) {
@@ -492,7 +510,11 @@ export async function usersPage(main, current) {
   async function exportCsv() {
     const n = selectedCount();
     try {
-      await submitJob('export', target(), `Export of ${count(n)} users`);
+      const body = target();
+      if (body.filter) {
+        body.sort = `${state.sort},${state.desc ? 'desc' : 'asc'}`; // the file in the order the page shows
+      }
+      await submitJob('export', body, `Export of ${count(n)} users`);
     } catch (e) {
       toast(e.message);
     }

@@ -47,14 +47,29 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser open() {
+        return open(null);
+    }
+
+    /** A browser that saves downloads into {@code downloads} (null: none expected). */
+    static Browser open(Path downloads) {
         requireInstalled();
         ChromeOptions options = new ChromeOptions();
+        if (downloads != null) {
+            options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory",
+                    downloads.toAbsolutePath().toString(), "download.prompt_for_download", false));
+        }
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1400,1000", "--lang=en-US");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new Browser(new ChromeDriver(service, options));
+        ChromeDriver driver = new ChromeDriver(service, options);
+        if (downloads != null) {
+            // headless Chromium saves downloads only where DevTools says
+            driver.executeCdpCommand("Page.setDownloadBehavior", java.util.Map.of("behavior", "allow",
+                    "downloadPath", downloads.toAbsolutePath().toString()));
+        }
+        return new Browser(driver);
     }
 
     void go(String url) {

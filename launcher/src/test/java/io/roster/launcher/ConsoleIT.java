@@ -35,6 +35,8 @@ class ConsoleIT {
 
     static final String ADMIN = InviteFlowIT.ADMIN;
     static final String PASSWORD = InviteFlowIT.PASSWORD;
+    /** Where the suite saves the screenshots the README shows. */
+    static final java.nio.file.Path SCREENSHOTS = java.nio.file.Path.of("..", "docs", "screenshots");
 
     PackagedRoster system;
     GreenMail smtp;
@@ -61,6 +63,14 @@ class ConsoleIT {
                 user("edsger@console.example", "Edsger", "Dijkstra", "User", "Austin"),
                 user("barbara@console.example", "Barbara", "Liskov", "Staff", "Boston"),
                 user("donald@console.example", "Donald", "Knuth", "User", "Stanford"))), Map.of()).header("Location"));
+        // more than a page (50) of Users, for "all matching"
+        List<Map<String, Object>> many = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            many.add(user(String.format("member%02d@console.example", i), "Member", String.format("%02d", i), "User",
+                    i % 2 == 0 ? "Lyon" : "Porto"));
+        }
+        InviteFlowIT.awaitFinished(admin, admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", many),
+                Map.of()).header("Location"));
     }
 
     @AfterAll
@@ -128,7 +138,7 @@ class ConsoleIT {
                         browser.click(By.cssSelector("button.sort[data-sort=" + column + "]"));
                     }
                     assertEquals(expected, browser.find(header).getAttribute("aria-sort"), column);
-                    List<String> api = emails(admin.get("/api/v1/orgs/" + org + "/users?limit=100&sort=" + column
+                    List<String> api = emails(admin.get("/api/v1/orgs/" + org + "/users?limit=50&sort=" + column
                             + "," + direction).json());
                     awaitShown(browser, api, column + "," + direction);
                 }
@@ -140,7 +150,8 @@ class ConsoleIT {
     void roleAndStatusFiltersTakeSeveralChoicesAndReset_andSearchNarrows() {
         try (Browser browser = Browser.open()) {
             browser.signIn(base, ADMIN, PASSWORD);
-            int everyone = shownEmails(browser).size();
+            long everyone = admin.get("/api/v1/orgs/" + org + "/users?limit=1").json().get("total").asLong();
+            browser.until(d -> d.findElement(By.id("user-count")).getText().equals(everyone + " users"));
             browser.click(By.id("filter-role"));
             browser.click(By.cssSelector("#filter-role-panel input[value=Admin]"));
             browser.click(By.cssSelector("#filter-role-panel input[value=Staff]"));
@@ -165,7 +176,8 @@ class ConsoleIT {
             browser.click(By.xpath("//div[@id='filter-role-panel']//button[text()='Reset']"));
             browser.click(By.id("filter-status"));
             browser.click(By.xpath("//div[@id='filter-status-panel']//button[text()='Reset']"));
-            browser.until(d -> shownEmails(browser).size() == everyone);
+            browser.until(d -> d.findElement(By.id("user-count")).getText().equals(everyone + " users"));
+            assertTrue(shownEmails(browser).size() >= Math.min(50, everyone));
 
             browser.type(By.id("search"), "barb");
             browser.until(d -> shownEmails(browser).equals(List.of("barbara@console.example")));
@@ -207,12 +219,17 @@ class ConsoleIT {
                 + "'table.users tbody tr[data-user] td:nth-child(3)')].map(td => td.textContent)");
     }
 
+    /** Waits until the table shows {@code expected} first (further pages may follow it: the list scrolls on). */
     static void awaitShown(Browser browser, List<String> expected, String what) {
         try {
-            browser.until(d -> shownEmails(browser).equals(expected));
+            browser.until(d -> prefix(shownEmails(browser), expected.size()).equals(expected));
         } catch (org.openqa.selenium.TimeoutException e) {
-            assertEquals(expected, shownEmails(browser), what);
+            assertEquals(expected, prefix(shownEmails(browser), expected.size()), what);
         }
+    }
+
+    static List<String> prefix(List<String> shown, int size) {
+        return shown.size() > size ? shown.subList(0, size) : shown;
     }
 
     static final Pattern LINK = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/invitations/accept\\?token=[A-Za-z0-9_-]+)");
@@ -233,5 +250,195 @@ class ConsoleIT {
             return link[0] != null;
         });
         return link[0];
+    }
+
+    @Test
+    void aCsvImportShowsItsProgressAndThenTheFailedRows() throws Exception {
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("roster-import-", ".csv");
+        StringBuilder body = new StringBuilder("email,firstName,lastName,role,location\n");
+        for (int i = 0; i < 400; i++) {
+            body.append("imported").append(i).append("@console.example,Imported,").append(i).append(",User,Oslo\n");
+            if (i == 100) {
+                body.append("not an email,Bad,Email,User,Oslo\n");
+            }
+            if (i == 200) {
+                body.append("wrong-role@console.example,Bad,Role,Emperor,Oslo\n");
+            }
+        }
+        java.nio.file.Files.writeString(csv, body);
+        try (Browser browser = Browser.open()) {
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.click(By.xpath("//button[text()='Import CSV']"));
+            browser.find(By.cssSelector("dialog[open] input[type=file]")).sendKeys(csv.toAbsolutePath().toString());
+            browser.click(By.cssSelector("dialog[open] button[type=submit]"));
+            WebElement card = browser.find(By.cssSelector("article.job"));
+            assertTrue(card.getText().contains("Import of " + csv.getFileName()), card.getText());
+            // while it runs: the bar moves and the numbers say how far
+            WebElement bar = card.findElement(By.tagName("progress"));
+            browser.until(d -> Double.parseDouble(bar.getAttribute("value")) > 0
+                    && !card.findElement(By.cssSelector(".job-state")).getText().startsWith("Done"));
+            assertTrue(card.findElement(By.cssSelector(".meta")).getText().matches("[\\d,]+ of 402.*"),
+                    card.findElement(By.cssSelector(".meta")).getText());
+            browser.screenshot(SCREENSHOTS.resolve("import-in-progress.png"));
+            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
+                    + "[text()='Done: 400 succeeded, 2 failed']"));
+            List<WebElement> failed = card.findElements(By.cssSelector("table tbody tr"));
+            assertEquals(2, failed.size());
+            assertEquals("102", failed.get(0).findElement(By.cssSelector("td:nth-child(1)")).getText(),
+                    "the row number in the file (after the header)");
+            assertEquals("email", failed.get(0).findElement(By.cssSelector("td:nth-child(2)")).getText());
+            assertEquals("role", failed.get(1).findElement(By.cssSelector("td:nth-child(2)")).getText());
+            assertFalse(failed.get(1).findElement(By.cssSelector("td:nth-child(3)")).getText().isBlank());
+        }
+    }
+
+    @Test
+    void allMatchingLessTwoUntickedRowsGetTheTag() {
+        assertEquals(201, admin.post("/api/v1/orgs/" + org + "/tags", Map.of("name", "cohort"), Map.of()).status());
+        try (Browser browser = Browser.open()) {
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.type(By.id("search"), "member");
+            browser.until(d -> shownEmails(browser).size() == 50 && shownEmails(browser).stream()
+                    .allMatch(e -> e.startsWith("member")));
+            assertEquals("70 users", browser.find(By.id("user-count")).getText());
+            browser.click(By.cssSelector("table.users thead input[type=checkbox]"));
+            browser.click(By.xpath("//button[text()='Select all 70 matching']"));
+            assertEquals("All 70 matching users selected", browser.find(By.id("selection-text")).getText());
+            List<String> shown = shownEmails(browser);
+            for (String email : List.of(shown.get(3), shown.get(7))) {
+                browser.click(By.xpath("//tr[td[3][text()='" + email + "']]//input[@type='checkbox']"));
+            }
+            assertEquals("All 68 matching users selected (2 left out)", browser.find(By.id("selection-text")).getText());
+            browser.click(By.xpath("//button[text()='Apply tag']"));
+            new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("dialog[open] select")))
+                    .selectByValue("cohort");
+            browser.click(By.cssSelector("dialog[open] button[type=submit]"));
+            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
+                    + "[text()='Done: 68 succeeded']"));
+            List<String> tagged = emails(admin.get("/api/v1/orgs/" + org + "/users?limit=100&tag=cohort").json());
+            assertEquals(68, tagged.size());
+            assertFalse(tagged.contains(shown.get(3)) || tagged.contains(shown.get(7)), "the unticked rows");
+        }
+    }
+
+    @Test
+    void anExportOfTheTickedRowsIsDownloaded() throws Exception {
+        java.nio.file.Path downloads = java.nio.file.Files.createTempDirectory("roster-downloads-");
+        try (Browser browser = Browser.open(downloads)) {
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.type(By.id("search"), "console.example");
+            // the search has applied once the admin (example.com) is gone
+            browser.until(d -> shownEmails(browser).contains("alan@console.example")
+                    && shownEmails(browser).stream().allMatch(e -> e.endsWith("@console.example")));
+            int ticked = 0;
+            for (String email : List.of("alan@console.example", "grace@console.example")) {
+                browser.click(By.xpath("//tr[td[3][text()='" + email + "']]//input[@type='checkbox']"));
+                String expected = ++ticked + " selected";
+                browser.until(d -> expected.equals(d.findElement(By.id("selection-text")).getText()));
+            }
+            browser.click(By.xpath("//button[text()='Export CSV']"));
+            browser.click(By.xpath("//article[contains(@class,'job')]//button[text()='Download CSV']"));
+            java.nio.file.Path[] file = new java.nio.file.Path[1];
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    try (var files = java.nio.file.Files.list(downloads)) {
+                        file[0] = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElse(null);
+                    }
+                    return file[0] != null;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                try (var files = java.nio.file.Files.list(downloads)) {
+                    throw new AssertionError("no CSV in " + downloads + " (" + files.toList() + "); the page says: "
+                            + browser.driver.findElement(By.tagName("body")).getText(), e);
+                }
+            }
+            String csv = java.nio.file.Files.readString(file[0]);
+            assertTrue(csv.startsWith("name,email,role,location,status,lastLogin,tags"), csv);
+            assertTrue(csv.contains("alan@console.example") && csv.contains("grace@console.example"), csv);
+            assertEquals(3, csv.strip().split("\r\n").length, csv);
+        }
+    }
+
+    @Test
+    void deletingTakesTheTypedWordDelete() {
+        try (Browser browser = Browser.open()) {
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.type(By.id("search"), "donald");
+            browser.until(d -> shownEmails(browser).equals(List.of("donald@console.example")));
+            browser.click(By.cssSelector("button[aria-label='Actions for Donald Knuth']"));
+            browser.click(By.xpath("//div[@role='menu']/button[text()='Delete']"));
+            browser.type(By.cssSelector("dialog[open] input"), "delete");
+            browser.click(By.cssSelector("dialog[open] button[type=submit]"));
+            WebElement error = browser.find(By.cssSelector("dialog[open] .field-error"));
+            assertFalse(error.getText().isBlank(), "the API's reason next to the field");
+            browser.type(By.cssSelector("dialog[open] input"), "DELETE");
+            browser.click(By.cssSelector("dialog[open] button[type=submit]"));
+            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
+                    + "[text()='Done: 1 succeeded']"));
+            browser.until(d -> shownEmails(browser).isEmpty());
+            assertTrue(emails(admin.get("/api/v1/orgs/" + org + "/users?q=donald").json()).isEmpty());
+        }
+    }
+
+    @Test
+    void aUserIsTransferredToASubOrganizationsAdminAndFoundThereBySwitching() {
+        String sub = admin.post("/api/v1/orgs/" + org + "/sub-orgs", Map.of("name", "Research lab"), Map.of())
+                .json().get("id").asText();
+        InviteFlowIT.awaitFinished(admin, admin.post("/api/v1/orgs/" + sub + "/jobs/invite", Map.of("users",
+                List.of(user("lab-admin@console.example", "Lab", "Admin", "Admin", "Cambridge"))), Map.of())
+                .header("Location"));
+        try (Browser browser = Browser.open()) {
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.type(By.id("search"), "edsger");
+            browser.until(d -> shownEmails(browser).equals(List.of("edsger@console.example")));
+            browser.click(By.cssSelector("button[aria-label='Actions for Edsger Dijkstra']"));
+            browser.click(By.xpath("//div[@role='menu']/button[text()='Transfer']"));
+            browser.type(By.cssSelector("dialog[open] input[type=email]"), "lab-admin@console.example");
+            new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("dialog[open] select")))
+                    .selectByValue("Staff");
+            browser.click(By.cssSelector("dialog[open] button[type=submit]"));
+            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
+                    + "[text()='Done: 1 succeeded']"));
+            browser.until(d -> shownEmails(browser).isEmpty());
+
+            browser.driver.navigate().refresh();
+            new org.openqa.selenium.support.ui.Select(browser.find(By.id("org-select"))).selectByValue(sub);
+            browser.until(d -> shownEmails(browser).contains("edsger@console.example"));
+            WebElement row = browser.find(By.xpath("//tr[td[3][text()='edsger@console.example']]"));
+            assertEquals("Staff", row.findElement(By.cssSelector("td:nth-child(4)")).getText());
+        }
+    }
+
+    @Test
+    void thePagesHaveNoSeriousOrCriticalAccessibilityViolations() throws Exception {
+        String axe = java.nio.file.Files.readString(java.nio.file.Path.of("browser-tools", "node_modules", "axe-core",
+                "axe.min.js"));
+        try (Browser browser = Browser.open()) {
+            browser.go(base + "/");
+            browser.find(By.id("email"));
+            assertNoSeriousViolations(browser, axe, "sign in");
+            browser.go(base + "/invitations/accept?token=x");
+            browser.find(By.id("repeat"));
+            assertNoSeriousViolations(browser, axe, "accept an invitation");
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.screenshot(SCREENSHOTS.resolve("users-page.png"));
+            assertNoSeriousViolations(browser, axe, "the Users page");
+            browser.click(By.id("filter-role"));
+            assertNoSeriousViolations(browser, axe, "the role filter open");
+            browser.click(By.xpath("//button[text()='Invite user']"));
+            browser.find(By.cssSelector("dialog[open]"));
+            assertNoSeriousViolations(browser, axe, "the invite dialog");
+        }
+    }
+
+    /** Runs axe-core in the page; fails on any violation of impact serious or critical, listing them. */
+    static void assertNoSeriousViolations(Browser browser, String axe, String page) {
+        browser.script(axe);
+        Object result = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, { resultTypes: ['violations'] }).then(r => done(JSON.stringify(r.violations"
+                + ".filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({ id: v.id, impact: "
+                + "v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) })))))"
+                + ".catch(e => done('error: ' + e));");
+        assertEquals("[]", result, page + ": " + result);
     }
 }

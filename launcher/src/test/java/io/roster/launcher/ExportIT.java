@@ -66,8 +66,10 @@ class ExportIT {
             // a filter, three columns, a run that dies after the commit: one file, once
             long committedBefore = io.roster.testsupport.CommittedOffsets.sum(test.infra().bootstrapServers(),
                     io.roster.workers.Workers.GROUP_ID, test.topics().exports());
-            String byFilter = admin.post(jobs + "export", Map.of("filter", Map.of("role", List.of("User")),
-                    "columns", List.of("name", "email", "location")), Map.of()).header("Location");
+            ApiClient.Response submitted = admin.post(jobs + "export", Map.of("filter", Map.of("role",
+                    List.of("User")), "columns", List.of("name", "email", "location")), Map.of());
+            assertEquals(3, submitted.json().get("total").asInt(), "the total is known when the job is accepted");
+            String byFilter = submitted.header("Location");
             PackagedRoster crashed = system;
             await().atMost(Duration.ofSeconds(60)).until(() -> !crashed.alive());
             crashed.close();
@@ -93,6 +95,26 @@ class ExportIT {
             assertEquals("'-3", at.get(2));
             CSVRecord plain = rows.stream().filter(r -> r.get(1).equals("plain@x.example")).findFirst().orElseThrow();
             assertEquals("Quoted \"place\", with comma", plain.get(2));
+
+            // a filter less one user, in the order the users list shows: email descending
+            List<String> staff = new ArrayList<>();
+            admin.get("/api/v1/orgs/" + org + "/users?role=Staff&sort=email,desc").json().get("items")
+                    .forEach(u -> staff.add(u.get("email").asText()));
+            String left = admin.get("/api/v1/orgs/" + org + "/users?role=Staff&q=u3@").json().at("/items/0/id")
+                    .asText();
+            ApiClient.Response sorted = admin.post(jobs + "export", Map.of("filter", Map.of("role", List.of("Staff")),
+                    "excludeUserIds", List.of(left), "sort", "email,desc", "columns", List.of("email")), Map.of());
+            assertEquals(202, sorted.status(), sorted.body());
+            assertEquals(6, sorted.json().get("total").asInt());
+            InviteFlowIT.awaitFinished(admin, sorted.header("Location"));
+            List<String> expected = new ArrayList<>(staff);
+            expected.remove("u3@x.example");
+            assertEquals(expected, csv(download(system.apiUri(), admin, sorted.header("Location"), false)).stream()
+                    .skip(1).map(r -> r.get(0)).toList());
+            ApiClient.Response badSort = admin.post(jobs + "export", Map.of("filter", Map.of(), "sort", "tags"),
+                    Map.of());
+            assertEquals(400, badSort.status(), badSort.body());
+            assertEquals("sort", badSort.json().at("/errors/0/field").asText());
 
             // explicit ids, one of another tenant: it is a row error and not in the file; gzip
             List<String> ids = new ArrayList<>();

@@ -30,7 +30,8 @@ public final class Jobs {
                       int failed, int chunkCount, int chunksDone, UUID createdBy,
                       @Nullable String idempotencyKey, @Nullable byte[] requestHash, Instant createdAt,
                       @Nullable Instant submittedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
-                      int skipped, @Nullable Instant cancelRequestedAt, @Nullable String failureReason) {
+                      int skipped, @Nullable Instant cancelRequestedAt, @Nullable String failureReason,
+                      @Nullable Integer progress) {
     }
 
     /** The chunk count of a streamed job until its upload ends: no chunk completes it before then. */
@@ -247,6 +248,20 @@ public final class Jobs {
     public static void setRequestHash(Connection connection, UUID jobId, byte[] hash) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET request_hash = ? WHERE id = ?")) {
             ps.setBytes(1, hash);
+            ps.setObject(2, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Reports how many rows a running job has got through so far, outside the transaction that applies them (an
+     * export writes its whole file in one): informative, for its progress; the committed counts stay the truth.
+     */
+    public static void reportProgress(Connection connection, UUID jobId, int rows) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE jobs SET progress = ?, state = 'running', started_at = coalesce(started_at, clock_timestamp()) "
+                        + "WHERE id = ? AND state IN ('queued', 'running')")) {
+            ps.setInt(1, rows);
             ps.setObject(2, jobId);
             ps.executeUpdate();
         }

@@ -15,6 +15,45 @@ public final class UserFilterSql {
     private UserFilterSql() {
     }
 
+    /** A status's rank in the lifecycle (pending 0, active 1, inactive 2): how status sorts. */
+    public static final String STATUS_RANK = "(CASE status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END)";
+
+    /**
+     * The users list's sortable columns, each with its never-null sort key in the users table and that key's SQL
+     * type: the list, its cursors and exports order by these.
+     */
+    public enum Sort {
+        name("sort_name", "text"), email("email", "text"), role("role", "text"), location("sort_location", "text"),
+        status(STATUS_RANK, "integer"), lastLogin("sort_login", "timestamptz");
+
+        private final String key;
+        private final String type;
+
+        Sort(String key, String type) {
+            this.key = key;
+            this.type = type;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String type() {
+            return type;
+        }
+    }
+
+    /**
+     * The ORDER BY of {@code spec} ({@code column,asc} or {@code column,desc}, as the users list writes a sort; null:
+     * by name), ties broken by id the same way.
+     */
+    public static String orderBy(String spec) {
+        String[] parts = spec == null ? new String[] {"name", "asc"} : spec.split(",", 2);
+        Sort sort = Sort.valueOf(parts[0]);
+        String direction = parts.length == 2 && parts[1].equals("desc") ? "DESC" : "ASC";
+        return " ORDER BY " + sort.key() + " " + direction + ", id " + direction;
+    }
+
     /**
      * Appends the filter's conditions to {@code sql} and their values to {@code args}; {@code statuses} stands in
      * for the filter's own (the users list queries one status per branch).
@@ -44,8 +83,8 @@ public final class UserFilterSql {
         }
         if (filter.text() != null) {
             String like = filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            sql.append(" AND (email LIKE ? OR sort_name LIKE ?)");
-            args.add(like + "%");
+            // the expression of the users_search trigram index: a part of the name or the email, anywhere
+            sql.append(" AND (sort_name || ' ' || email) LIKE ?");
             args.add("%" + like + "%");
         }
         if (!filter.excludeIds().isEmpty()) {

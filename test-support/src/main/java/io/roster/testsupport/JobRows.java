@@ -25,7 +25,7 @@ public final class JobRows {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id, type, state, total, processed, "
                     + "succeeded, failed, chunk_count, chunks_done, created_by, idempotency_key, request_hash, "
                     + "created_at, submitted_at, started_at, finished_at, skipped, cancel_requested_at, "
-                    + "failure_reason FROM jobs WHERE id = ?")) {
+                    + "failure_reason, progress FROM jobs WHERE id = ?")) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -36,7 +36,7 @@ public final class JobRows {
                             rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
                             rs.getObject(11, UUID.class), rs.getString(12), rs.getBytes(13), instant(rs, 14),
                             instant(rs, 15), instant(rs, 16), instant(rs, 17), rs.getInt(18), instant(rs, 19),
-                            rs.getString(20)));
+                            rs.getString(20), (Integer) rs.getObject(21)));
                 }
             }
         });

@@ -60,7 +60,7 @@ public final class Workers implements AutoCloseable {
 
     private Workers(WorkersConfig config, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         String instance = "roster-workers-" + UUID.randomUUID().toString().substring(0, 8);
-        pool = Database.pool(config.db().withPoolSize(Math.max(config.db().poolSize(), config.threads() + 2)), instance);
+        pool = Database.pool(config.db().withPoolSize(Math.max(config.db().poolSize(), config.threads() * 2 + 2)), instance);
         try {
             Database.migrate(pool, config.db().schema());
             TopicProvisioner.ensureTopics(config.kafka());

@@ -72,7 +72,7 @@ class PoisonRecordIT {
                                 null)), null, false));
         UUID poisonedExport = job(tenantA, JobType.export, 0);
         ExportCommand poison = new ExportCommand(poisonedExport, tenantA, 0, 1, UUID.randomUUID(), "test", null,
-                new UsersFilter(List.of(), List.of(), null, "a\u0000", false), List.of("name", "email"), false, 0);
+                new UsersFilter(List.of(), List.of(), null, "a\u0000", false), List.of("name", "email"), false, null, 0);
         RecordMetadata poisonAt = send(env.topics().exports(), poison);
         UUID inviteB = job(tenantB, JobType.invite, 1);
         send(env.topics().invites(), new InviteChunk(inviteB, tenantB, 0, 1, UUID.randomUUID(), "test",
@@ -80,7 +80,7 @@ class PoisonRecordIT {
                 false));
         UUID exportB = job(tenantB, JobType.export, 0);
         send(env.topics().exports(), new ExportCommand(exportB, tenantB, 0, 1, UUID.randomUUID(), "test", null,
-                new UsersFilter(List.of(), List.of(), null, null, false), List.of("name", "email"), false, 0));
+                new UsersFilter(List.of(), List.of(), null, null, false), List.of("name", "email"), false, null, 0));
 
         try (Workers workers = Workers.start(WorkersConfig.from(new Settings(env.env(Map.of(
                 "ROSTER_WORKER_THREADS", "1", "ROSTER_WORKERS_HEALTH_PORT", "0")))));

@@ -64,6 +64,8 @@ public final class BulkRequests {
     @Serdeable
     public record ExportRequest(@Nullable List<UUID> userIds, @Nullable @Schema(type = "object") Filter filter,
                                 @Nullable List<UUID> excludeUserIds,
+                                @Nullable @Schema(description = "With a filter: the file's order, as the users "
+                                        + "list's sort (`status,desc`); by name when absent") String sort,
                                 @Nullable @ArraySchema(schema = @Schema(allowableValues = {"name", "email", "role",
                                         "location", "status", "lastLogin", "tags"})) List<String> columns,
                                 @Nullable Boolean gzip) {

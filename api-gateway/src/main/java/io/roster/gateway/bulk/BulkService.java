@@ -17,6 +17,7 @@ import io.roster.gateway.orgs.OrgTags;
 import io.roster.gateway.orgs.Permission;
 import io.roster.gateway.problem.ProblemException;
 import io.roster.gateway.users.UserListQuery;
+import io.roster.gateway.users.UserListSql;
 import io.roster.persistence.Users;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
@@ -150,11 +151,19 @@ public class BulkService {
                         + "select more users with a filter");
             }
         }
-        io.roster.contracts.user.UsersFilter filter = request.filter() == null ? null
-                : parse(request.filter(), request.excludeUserIds()).filter();
+        if (request.sort() != null && request.filter() == null) {
+            throw ProblemException.invalid("sort", "only with a filter: explicit userIds are exported in their order");
+        }
+        UserListQuery query = request.filter() == null ? null
+                : parse(request.filter(), request.excludeUserIds()).sortedBy(request.sort());
+        io.roster.contracts.user.UsersFilter filter = query == null ? null : query.filter();
+        String sort = query == null ? null : query.sortSpec();
+        // the progress bar's end, known at submission: the ids given, or the users the filter matches now
+        int total = request.userIds() != null ? request.userIds().size() : count(orgId, query);
         boolean gzip = Boolean.TRUE.equals(request.gzip());
         String canonical = JobType.export + "|" + columns + "|" + gzip + "|"
-                + (request.userIds() != null ? "ids:" + request.userIds() : "filter:" + Json.writeString(filter));
+                + (request.userIds() != null ? "ids:" + request.userIds() : "filter:" + Json.writeString(filter)
+                + "|sort:" + sort);
         ChunkSource source = new ChunkSource() {
             private boolean sent;
 
@@ -165,7 +174,7 @@ public class BulkService {
                 }
                 sent = true;
                 return new ExportCommand(jobId, orgId, 0, 1, caller.userId(), caller.client(), request.userIds(),
-                        filter, columns, gzip, 0);
+                        filter, columns, gzip, sort, total);
             }
 
             @Override
@@ -176,6 +185,11 @@ public class BulkService {
             @Override
             public int chunks() {
                 return rows();
+            }
+
+            @Override
+            public int total() {
+                return total;
             }
 
             @Override
@@ -211,6 +225,17 @@ public class BulkService {
                 caller.client(), action, config.bulkChunkSize(), canonical)) {
             return submitter.submit(caller, orgId, type, key, topic, source);
         }
+    }
+
+    /** How many users the filters match now (at most Integer.MAX_VALUE). */
+    private int count(UUID orgId, UserListQuery query) {
+        long matching = tx.run(c -> {
+            try (var ps = UserListSql.count(orgId, query).prepare(c, ""); var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        return (int) Math.min(Integer.MAX_VALUE, matching);
     }
 
     /** Users are named one way: by ids, or by a filter (less excludeUserIds, which only a filter takes). */

@@ -18,6 +18,11 @@ public interface ChunkSource extends AutoCloseable {
     /** Chunks read. */
     int chunks();
 
+    /** The job's total as it shows while it runs: the rows read, unless the source knows better (an export). */
+    default int total() {
+        return rows();
+    }
+
     /** SHA-256 of the rows in their canonical form, once {@link #next} returned null: compared for idempotency. */
     byte[] hash();
 

@@ -172,7 +172,7 @@ public class JobSubmitter {
 
     private void finish(UUID jobId, ChunkSource source) {
         tx.run(c -> {
-            Jobs.setCounts(c, jobId, source.rows(), source.chunks());
+            Jobs.setCounts(c, jobId, source.total(), source.chunks());
             Jobs.setRequestHash(c, jobId, source.hash());
             Jobs.markSubmitted(c, jobId);
             return null;

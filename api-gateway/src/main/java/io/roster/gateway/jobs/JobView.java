@@ -23,17 +23,20 @@ public record JobView(UUID id, UUID orgId, JobType type, JobState state, int tot
                       @Nullable String failureReason) {
 
     public static JobView of(Jobs.Job job, Instant now) {
+        // while a job runs, rows it has got through but not yet committed (an export's file) count as processed
+        int processed = job.state().terminal() || job.progress() == null ? job.processed()
+                : Math.max(job.processed(), Math.min(job.progress(), job.total()));
         Double rate = null;
         Long eta = null;
-        if (job.startedAt() != null && job.processed() > 0) {
+        if (job.startedAt() != null && processed > 0) {
             Instant end = job.finishedAt() != null ? job.finishedAt() : now;
             double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
-            rate = Math.round(job.processed() / seconds * 10) / 10.0;
+            rate = Math.round(processed / seconds * 10) / 10.0;
             if (!job.state().terminal() && rate > 0 && job.chunkCount() != Jobs.CHUNKS_UNKNOWN) {
-                eta = (long) Math.ceil((job.total() - job.processed() - job.skipped()) / rate);
+                eta = (long) Math.ceil(Math.max(0, job.total() - processed - job.skipped()) / rate);
             }
         }
-        return new JobView(job.id(), job.orgId(), job.type(), job.state(), job.total(), job.processed(),
+        return new JobView(job.id(), job.orgId(), job.type(), job.state(), job.total(), processed,
                 job.succeeded(), job.failed(), job.skipped(), job.cancelRequestedAt() != null, job.createdAt(),
                 job.startedAt(), job.finishedAt(), rate, eta, job.failureReason());
     }

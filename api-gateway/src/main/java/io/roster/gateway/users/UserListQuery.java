@@ -27,20 +27,16 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
 
     /** A sortable column: its API name and its never-null sort key in the users table. */
     public enum Column {
-        name("sort_name", "text"), email("email", "text"), role("role", "text"), location("sort_location", "text"),
-        status("status", "text"), lastLogin("sort_login", "timestamptz");
+        name, email, role, location, status, lastLogin;
 
-        final String key;
-        final String type;
-
-        Column(String key, String type) {
-            this.key = key;
-            this.type = type;
+        /** What this sort orders by in the users table (status: its lifecycle rank). */
+        public String key() {
+            return io.roster.persistence.UserFilterSql.Sort.valueOf(name()).key();
         }
 
-        /** The column of the users table that this sort orders by. */
-        public String key() {
-            return key;
+        /** The SQL type of {@link #key}, which a cursor's key is cast to. */
+        public String type() {
+            return io.roster.persistence.UserFilterSql.Sort.valueOf(name()).type();
         }
     }
 
@@ -107,6 +103,13 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
     /** The same filters, leaving out the users {@code ids} (a bulk selection of all matching but these). */
     public UserListQuery excluding(List<UUID> ids) {
         return new UserListQuery(sort, descending, roles, statuses, tag, text, includeSubOrgs, limit, List.copyOf(ids));
+    }
+
+    /** The same filters in the order of {@code sort} (the list's syntax; null: by name, ascending). */
+    public UserListQuery sortedBy(String sort) {
+        UserListQuery sorted = parse(sort, null, null, null, null, false, limit);
+        return new UserListQuery(sorted.sort, sorted.descending, roles, statuses, tag, text, includeSubOrgs, limit,
+                excluded);
     }
 
     /** The sort as written in cursors: a cursor only continues the sort it came from. */

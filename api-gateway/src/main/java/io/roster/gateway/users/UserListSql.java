@@ -92,7 +92,7 @@ public record UserListSql(String sql, List<Object> args) {
         return new UserListSql(sql.toString(), List.copyOf(args));
     }
 
-    /** A status's place in the lifecycle: pending, then active, then inactive. */
+    /** A status's place in the lifecycle: pending, then active, then inactive (as UserFilterSql.STATUS_RANK). */
     static int rank(UserStatus status) {
         return switch (status) {
             case pending -> 0;
@@ -104,13 +104,13 @@ public record UserListSql(String sql, List<Object> args) {
     private static String branch(UUID orgId, UserListQuery query, UserStatus status, String afterKey, UUID afterId,
                                  List<Object> args) {
         String direction = query.descending() ? "DESC" : "ASC";
-        String key = query.sort().key;
+        String key = query.sort().key();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + key + "::text AS cursor_key, " + key
                 + " AS sort_value FROM users WHERE ");
         where(sql, orgId, query, status == null ? List.of() : List.of(status), args);
         if (afterKey != null) {
             sql.append(" AND (users.").append(key).append(", id) ").append(query.descending() ? "<" : ">")
-                    .append(" (?::").append(query.sort().type).append(", ?)");
+                    .append(" (?::").append(query.sort().type()).append(", ?)");
             args.add(afterKey);
             args.add(afterId);
         }
@@ -120,10 +120,16 @@ public record UserListSql(String sql, List<Object> args) {
         return sql.toString();
     }
 
-    /** How many users the query's filters match. */
+    /**
+     * How many users the query's filters match. Filters of organization, role and status alone are summed from
+     * {@code user_counts} (kept exact by triggers on users: a few rows, however many users); a tag, a search or
+     * excluded ids are counted over the users themselves, through their indexes.
+     */
     public static UserListSql count(UUID orgId, UserListQuery query) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT count(*) FROM users WHERE ");
+        boolean counters = query.tag() == null && query.text() == null && query.excluded().isEmpty();
+        StringBuilder sql = new StringBuilder(counters ? "SELECT coalesce(sum(n), 0) FROM user_counts WHERE "
+                : "SELECT count(*) FROM users WHERE ");
         where(sql, orgId, query, query.statuses(), args);
         return new UserListSql(sql.toString(), List.copyOf(args));
     }

@@ -10,11 +10,13 @@ import java.util.UUID;
  * stays small) or {@code filter}, resolved by that transaction's snapshot when the export runs.
  *
  * @param columns  the users list's column names, in file order
- * @param jobTotal 0 until the export ran (the worker then records how many users it wrote)
+ * @param sort     the file's order for a filter, as the users list writes it ({@code status,desc}); null: by name
+ * @param jobTotal how many users were selected when the job was submitted (the progress bar's end; the worker
+ *                 then records how many it wrote)
  */
 public record ExportCommand(UUID jobId, UUID orgId, int chunkNo, int chunkCount, UUID requestedBy, String client,
                             List<UUID> userIds, UsersFilter filter, List<String> columns, boolean gzip,
-                            Integer jobTotal) implements JobCommand {
+                            String sort, Integer jobTotal) implements JobCommand {
 
     /** The list's columns that an export may hold. */
     public static final List<String> COLUMNS = List.of("name", "email", "role", "location", "status", "lastLogin",

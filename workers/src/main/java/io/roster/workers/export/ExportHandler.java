@@ -31,6 +31,8 @@ import java.util.zip.GZIPOutputStream;
 import javax.sql.DataSource;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an export: in the job's one transaction ({@link ChunkTransaction}), streams the selected users from a
@@ -39,9 +41,12 @@ import org.apache.commons.csv.CSVPrinter;
  * Cells that a spreadsheet would run as a formula (starting with {@code = + - @}, tab or CR) are prefixed with
  * {@code '}. A worker that dies halfway leaves no file; the export is then run again from the start, whole.
  * Explicit ids out of the organization's reach are row errors ({@code not_found}); the others are exported in the
- * order given. A filter is resolved by the transaction's snapshot, ordered by name.
+ * order given. A filter is resolved by the transaction's snapshot, in the order the command names (the users list's
+ * sort; by name when none), and the rows written so far are reported as the job's progress while it runs.
  */
 public final class ExportHandler implements JobHandler<ExportCommand> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportHandler.class);
 
     private static final String SELECT = "SELECT id, first_name, last_name, email, role, location, status, "
             + "last_login_at, tags FROM users WHERE ";
@@ -74,7 +79,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
         } else {
             UsersFilter filter = command.filter();
             UserFilterSql.where(sql, args, command.orgId(), filter, filter.statuses());
-            sql.append(" ORDER BY sort_name, id");
+            sql.append(UserFilterSql.orderBy(command.sort()));
         }
         Set<UUID> exported = command.userIds() == null ? null : new HashSet<>();
         int rows = 0;
@@ -87,12 +92,17 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
                  CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8),
                          64 * 1024), CSVFormat.RFC4180.builder().setHeader(command.columns().toArray(String[]::new))
                          .get())) {
+                long reported = System.nanoTime();
                 while (rs.next()) {
                     for (String column : command.columns()) {
                         csv.print(CsvCells.neutralise(cell(rs, column)));
                     }
                     csv.println();
                     rows++;
+                    if (rows % PROGRESS_ROWS == 0 && System.nanoTime() - reported > PROGRESS_NANOS) {
+                        reportProgress(command.jobId(), rows);
+                        reported = System.nanoTime();
+                    }
                     if (exported != null) {
                         exported.add(rs.getObject(1, UUID.class));
                     }
@@ -115,6 +125,25 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
         JobResults.describe(connection, command.jobId(), command.gzip() ? "application/gzip" : "text/csv",
                 counted.count, clock.instant().plus(ttl));
         return new ChunkTransaction.Outcome(rows, errors);
+    }
+
+    /** Progress goes out at most every half second, checked every 1,000 rows. */
+    private static final int PROGRESS_ROWS = 1_000;
+    private static final long PROGRESS_NANOS = 500_000_000L;
+
+    /**
+     * Tells the job how far the export has got, on a connection of its own (the export's transaction shows nothing
+     * until it commits). Best effort: a failure here only leaves the progress behind.
+     */
+    private void reportProgress(UUID jobId, int rows) {
+        try {
+            io.roster.persistence.Tx.run(dataSource, c -> {
+                Jobs.reportProgress(c, jobId, rows);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("could not report the progress of export {}: {}", jobId, e.getMessage());
+        }
     }
 
     private static String cell(ResultSet rs, String column) throws SQLException {
