@@ -22,10 +22,13 @@ public final class Bench {
             case "list" -> ListBench.run(Options.parse(rest));
             case "import" -> ImportBench.run(Options.parse(rest));
             case "bulk" -> BulkBench.run(Options.parse(rest));
+            case "page" -> PageBench.run(Options.parse(rest));
             default -> {
                 System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
                         + "[--tracked N] [--due-percent P]");
                 System.out.println("       java -jar bench/target/roster-bench.jar list [--users N] [--reps N]");
+                System.out.println("       java -jar bench/target/roster-bench.jar page [--users N] [--reps N]   "
+                        + "(needs Chromium)");
                 System.out.println("       java -jar bench/target/roster-bench.jar import [--sizes 100000,1000000] "
                         + "[--warmup N] [--copy-runs N] [--mail-wait-seconds N] [--statements false] [--heap 1g] "
                         + "[--env NAME=value,...]");

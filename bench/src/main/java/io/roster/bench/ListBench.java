@@ -148,7 +148,7 @@ final class ListBench {
         }
     }
 
-    private static void generate(HikariDataSource pool, UUID org, int users) throws Exception {
+    static void generate(HikariDataSource pool, UUID org, int users) throws Exception {
         Random random = new Random(42);
         try (Connection c = pool.getConnection()) {
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -232,7 +232,7 @@ final class ListBench {
         return times;
     }
 
-    private static double[] timeApi(HttpClient http, URI base, String path, String token, int reps) throws Exception {
+    static double[] timeApi(HttpClient http, URI base, String path, String token, int reps) throws Exception {
         double[] times = new double[reps];
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
                 .GET().build();
@@ -250,7 +250,7 @@ final class ListBench {
     }
 
     /** {p50, p99} */
-    private static double[] percentiles(double[] times) {
+    static double[] percentiles(double[] times) {
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         return new double[] {sorted[(int) Math.floor(0.50 * (sorted.length - 1))],
