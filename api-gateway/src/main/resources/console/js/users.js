@@ -18,7 +18,7 @@ export async function usersPage(main, current) {
   const me = current.user;
   const state = {
     orgId: me.orgId, sort: 'name', desc: false, roles: new Set(), statuses: new Set(), q: '',
-    items: [], cursor: null, total: null, loading: false, generation: 0,
+    items: [], cursor: null, total: null, totalExact: true, loading: false, generation: 0,
     selection: { all: false, ids: new Set(), except: new Set() },
   };
 
@@ -189,6 +189,7 @@ export async function usersPage(main, current) {
       state.cursor = page.nextCursor;
       if (page.total != null) {
         state.total = page.total;
+        state.totalExact = page.totalExact !== false;
       }
       renderRows(first ? null : added);
       // for the page benchmark (bench: page): when rows are on screen
@@ -219,7 +220,8 @@ export async function usersPage(main, current) {
   /** Renders the table: whole, or only the rows a further page {@code added} (focus and scroll stay put). */
   function renderRows(added) {
     const total = state.total;
-    counter.textContent = total != null ? `${count(total)} users` : `${count(state.items.length)} users shown`;
+    counter.textContent = total == null ? `${count(state.items.length)} users shown`
+      : `${count(total)}${state.totalExact ? '' : '+'} users`;
     more.hidden = !state.cursor;
     if (added) {
       tbody.append(...added.map(row));
@@ -241,7 +243,8 @@ export async function usersPage(main, current) {
     const n = selectedCount();
     selectionBar.hidden = n === 0;
     if (state.selection.all) {
-      selectionText.textContent = `All ${count(n)} matching users selected`
+      selectionText.textContent = (state.totalExact ? `All ${count(n)} matching users selected`
+        : 'All matching users selected')
         + (state.selection.except.size ? ` (${count(state.selection.except.size)} left out)` : '');
       selectAllMatching.hidden = true;
     } else {
@@ -249,7 +252,7 @@ export async function usersPage(main, current) {
       const matching = total ?? null;
       const everyLoaded = state.items.length > 0 && state.items.every((u) => state.selection.ids.has(u.id));
       selectAllMatching.hidden = !(everyLoaded && (state.cursor || (matching != null && matching > n)));
-      selectAllMatching.textContent = matching != null ? `Select all ${count(matching)} matching`
+      selectAllMatching.textContent = matching != null && state.totalExact ? `Select all ${count(matching)} matching`
         : 'Select all matching';
     }
     headerCheck.checked = state.items.length > 0 && state.items.every((u) => selected(u.id));

@@ -438,7 +438,8 @@ class AccessIT {
             case "role" -> item.get("role").asText();
             case "location" -> item.get("location").isNull() ? "" : item.get("location").asText()
                     .toLowerCase(java.util.Locale.ROOT);
-            case "status" -> item.get("status").asText();
+            // the lifecycle: pending, active, inactive
+            case "status" -> String.valueOf(List.of("pending", "active", "inactive").indexOf(item.get("status").asText()));
             case "lastLogin" -> item.get("lastLoginAt").isNull() ? "" : Instant.parse(item.get("lastLoginAt")
                     .asText()).toString();
             default -> throw new IllegalArgumentException(column);

@@ -1,6 +1,7 @@
 package io.roster.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,12 +145,53 @@ class UserListIT {
             }
         });
         String rootName = admin.get("/api/v1/orgs/" + org).json().get("name").asText();
-        List<JsonNode> everyone = all("&includeSubOrgs=true", 4);
+        List<JsonNode> everyone = all("&includeSubOrgs=true&q=userlist.example", 4);
         for (JsonNode user : everyone) {
             String expected = user.get("orgId").asText().equals(sub) ? "Branch office" : rootName;
             assertEquals(expected, user.get("orgName").asText(), user.toString());
         }
         assertTrue(everyone.stream().anyMatch(u -> u.get("orgName").asText().equals("Branch office")));
         assertEquals(10, all("", 50).size(), "without includeSubOrgs the branch is not listed");
+    }
+
+    @Test
+    void aSearchPagesItsMatchesInEverySortAndSaysWhenItsTotalIsALowerBound() {
+        // few matches: paged among themselves, in the same order and with the same cursors as the list
+        for (String sort : List.of("name", "name,desc", "email", "status", "status,desc", "lastLogin,desc")) {
+            List<JsonNode> searched = all("&q=userlist.example&sort=" + sort, 3);
+            List<String> expected = all("&sort=" + sort, 50).stream().map(u -> u.get("email").asText())
+                    .filter(e -> e.contains("userlist.example")).toList();
+            assertEquals(expected, searched.stream().map(u -> u.get("email").asText()).toList(), sort);
+        }
+        JsonNode first = admin.get("/api/v1/orgs/" + org + "/users?q=xen").json();
+        assertEquals(1, first.get("total").asLong());
+        assertTrue(first.get("totalExact").asBoolean());
+        assertTrue(admin.get("/api/v1/orgs/" + org + "/users").json().get("totalExact").asBoolean());
+    }
+
+    @Test
+    void aBroadSearchCountsUpToTheCapAndPagesByTheSortIndex() {
+        String broad = "broad" + UUID.randomUUID().toString().substring(0, 6);
+        UUID sub = UUID.fromString(admin.post("/api/v1/orgs/" + org + "/sub-orgs", Map.of("name", broad), Map.of())
+                .json().get("id").asText());
+        ManagedTx tx = gateway.context().getBean(ManagedTx.class);
+        tx.run(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO users (id, org_id, email, first_name, last_name, role) "
+                    + "SELECT gen_random_uuid(), ?, '" + broad + "' || g || '@broad.example', 'Many', g::text, "
+                    + "'User' FROM generate_series(1, 10050) g")) {
+                ps.setObject(1, sub);
+                return ps.executeUpdate();
+            }
+        });
+        JsonNode first = admin.get("/api/v1/orgs/" + sub + "/users?limit=100&sort=email&q=" + broad).json();
+        assertEquals(10_000, first.get("total").asLong(), "at least this many");
+        assertFalse(first.get("totalExact").asBoolean());
+        assertEquals(100, first.get("items").size());
+        JsonNode second = admin.get("/api/v1/orgs/" + sub + "/users?limit=100&sort=email&q=" + broad + "&cursor="
+                + URLEncoder.encode(first.get("nextCursor").asText(), StandardCharsets.UTF_8)).json();
+        String lastOfFirst = first.get("items").get(99).get("email").asText();
+        assertTrue(second.get("items").get(0).get("email").asText().compareTo(lastOfFirst) > 0);
+        assertEquals(10_050, admin.get("/api/v1/orgs/" + sub + "/users?limit=1").json().get("total").asLong(),
+                "without a search the total is exact however large");
     }
 }

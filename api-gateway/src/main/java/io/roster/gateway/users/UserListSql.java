@@ -121,6 +121,51 @@ public record UserListSql(String sql, List<Object> args) {
     }
 
     /**
+     * Up to how many matches a search (or a tag) is answered from its matches alone: counted exactly, then sorted
+     * and paged among themselves, which is fast however they lie in the sort's order. Above it the search is dense
+     * enough for the sort index's walk to meet its matches soon, and its total is given as "at least" this.
+     */
+    public static final int SEARCH_CAP = 10_000;
+
+    /** Whether the query is a search or a tag, answered through {@link #cappedCount} first. */
+    public static boolean bounded(UserListQuery query) {
+        return query.text() != null || query.tag() != null;
+    }
+
+    /** How many users the filters match, counted no further than one past {@link #SEARCH_CAP}. */
+    public static UserListSql cappedCount(UUID orgId, UserListQuery query) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM users WHERE ");
+        where(sql, orgId, query, query.statuses(), args);
+        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") capped");
+        return new UserListSql(sql.toString(), List.copyOf(args));
+    }
+
+    /**
+     * A page of a search with at most {@link #SEARCH_CAP} matches: the matches (through the search's own index),
+     * then sorted and cut after the cursor among themselves. The row shape and the cursor keys are those of
+     * {@link #build} (status: its lifecycle rank).
+     */
+    public static UserListSql candidates(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
+        List<Object> args = new ArrayList<>();
+        String key = query.sort().key();
+        String direction = query.descending() ? "DESC" : "ASC";
+        StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT " + COLUMNS + ", (" + key
+                + ")::text AS cursor_key, " + key + " AS sort_value FROM users WHERE ");
+        where(sql, orgId, query, query.statuses(), args);
+        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") matches");
+        if (afterKey != null) {
+            sql.append(" WHERE (sort_value, id) ").append(query.descending() ? "<" : ">").append(" (?::")
+                    .append(query.sort().type()).append(", ?)");
+            args.add(afterKey);
+            args.add(afterId);
+        }
+        sql.append(" ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
+        args.add(query.limit() + 1);
+        return new UserListSql(sql.toString(), List.copyOf(args));
+    }
+
+    /**
      * How many users the query's filters match. Filters of organization, role and status alone are summed from
      * {@code user_counts} (kept exact by triggers on users: a few rows, however many users); a tag, a search or
      * excluded ids are counted over the users themselves, through their indexes.

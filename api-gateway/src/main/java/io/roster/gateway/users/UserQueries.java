@@ -49,10 +49,15 @@ public class UserQueries {
 
     /**
      * A page, the cursor of the next one (null on the last page), and on the first page (no cursor) how many users
-     * the filters match in all ({@code total}; null on the pages after it).
+     * the filters match in all ({@code total}; null on the pages after it): exact ({@code totalExact}) but for a
+     * search or a tag with more than {@value UserListSql#SEARCH_CAP} matches, whose total is that many ("at least").
      */
     @Serdeable
-    public record Page(List<UserItem> items, @Nullable String nextCursor, @Nullable Long total) {
+    public record Page(List<UserItem> items, @Nullable String nextCursor, @Nullable Long total,
+                       @Nullable Boolean totalExact) {
+    }
+
+    private record Total(Long total, Boolean exact) {
     }
 
     /** Where a page ended: the sort it belongs to, the last row's sort key and id. */
@@ -62,13 +67,31 @@ public class UserQueries {
 
     public Page page(UUID orgId, UserListQuery query, String cursorText) {
         Cursor after = cursorText == null || cursorText.isBlank() ? null : decode(cursorText, query);
-        UserListSql sql = UserListSql.build(orgId, query, after == null ? null : after.key(),
-                after == null ? null : after.id());
+        String afterKey = after == null ? null : after.key();
+        UUID afterId = after == null ? null : after.id();
         List<UserItem> rows = new ArrayList<>(query.limit() + 1);
         List<String> keys = new ArrayList<>(query.limit() + 1);
-        Long total;
+        Total counted;
         try {
-            total = read(sql, rows, keys, after == null ? UserListSql.count(orgId, query) : null);
+            counted = tx.run(c -> {
+                if (UserListSql.bounded(query)) {
+                    // a search's best plan depends on its text (a rare term: the trigram index; a common one: a
+                    // scan that stops early), which a cached generic plan cannot see: plan each one for its text
+                    try (var set = c.prepareStatement("SET LOCAL plan_cache_mode = force_custom_plan")) {
+                        set.execute();
+                    }
+                    // a search: its matches counted up to the cap first; few of them are paged among themselves
+                    long matches = single(c, UserListSql.cappedCount(orgId, query));
+                    boolean few = matches <= UserListSql.SEARCH_CAP;
+                    read(c, few ? UserListSql.candidates(orgId, query, afterKey, afterId)
+                            : UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
+                    return after != null ? new Total(null, null)
+                            : new Total(Math.min(matches, UserListSql.SEARCH_CAP), few);
+                }
+                read(c, UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
+                return after != null ? new Total(null, null)
+                        : new Total(single(c, UserListSql.count(orgId, query)), true);
+            });
         } catch (Tx.DataAccessException e) {
             if (after != null && e.sqlState() != null && e.sqlState().startsWith("22")) {
                 // a forged cursor whose key does not cast to the sort column's type
@@ -77,46 +100,45 @@ public class UserQueries {
             throw e;
         }
         if (rows.size() <= query.limit()) {
-            return new Page(List.copyOf(rows), null, total);
+            return new Page(List.copyOf(rows), null, counted.total(), counted.exact());
         }
         int last = query.limit() - 1;
         String next = cursorFor(query, keys.get(last), rows.get(last).id());
-        return new Page(List.copyOf(rows.subList(0, query.limit())), next, total);
+        return new Page(List.copyOf(rows.subList(0, query.limit())), next, counted.total(), counted.exact());
     }
 
-    /** Reads the page's rows (and their organizations' names) and, when asked, the count; in one transaction. */
-    private Long read(UserListSql sql, List<UserItem> rows, List<String> keys, UserListSql count) {
-        return tx.run(c -> {
-            Map<UUID, String> orgNames = new HashMap<>();
-            try (PreparedStatement ps = sql.prepare(c, "")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String first = rs.getString(3);
-                        String last = rs.getString(4);
-                        Timestamp login = rs.getTimestamp(9);
-                        UUID orgId = rs.getObject(2, UUID.class);
-                        String orgName = orgNames.get(orgId);
-                        if (orgName == null) {
-                            orgName = Organizations.find(c, orgId).orElseThrow().name();
-                            orgNames.put(orgId, orgName);
-                        }
-                        rows.add(new UserItem(rs.getObject(1, UUID.class), orgId, orgName, first, last,
-                                (first + " " + last).strip(), rs.getString(5), Role.valueOf(rs.getString(6)),
-                                rs.getString(7), UserStatus.valueOf(rs.getString(8)),
-                                login == null ? null : login.toInstant(),
-                                Arrays.asList((String[]) rs.getArray(10).getArray())));
-                        keys.add(rs.getString(11));
+    private static long single(java.sql.Connection c, UserListSql count) throws java.sql.SQLException {
+        try (PreparedStatement ps = count.prepare(c, ""); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads the page's rows, with their organizations' names. */
+    private static void read(java.sql.Connection c, UserListSql sql, List<UserItem> rows, List<String> keys)
+            throws java.sql.SQLException {
+        Map<UUID, String> orgNames = new HashMap<>();
+        try (PreparedStatement ps = sql.prepare(c, "")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String first = rs.getString(3);
+                    String last = rs.getString(4);
+                    Timestamp login = rs.getTimestamp(9);
+                    UUID orgId = rs.getObject(2, UUID.class);
+                    String orgName = orgNames.get(orgId);
+                    if (orgName == null) {
+                        orgName = Organizations.find(c, orgId).orElseThrow().name();
+                        orgNames.put(orgId, orgName);
                     }
+                    rows.add(new UserItem(rs.getObject(1, UUID.class), orgId, orgName, first, last,
+                            (first + " " + last).strip(), rs.getString(5), Role.valueOf(rs.getString(6)),
+                            rs.getString(7), UserStatus.valueOf(rs.getString(8)),
+                            login == null ? null : login.toInstant(),
+                            Arrays.asList((String[]) rs.getArray(10).getArray())));
+                    keys.add(rs.getString(11));
                 }
             }
-            if (count == null) {
-                return null;
-            }
-            try (PreparedStatement ps = count.prepare(c, ""); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        }
     }
 
     /** The cursor of the page that follows the row with {@code sortKey} and {@code id} in {@code query}'s order. */
