@@ -41,68 +41,67 @@ function showProblem(e, fields, formError) {
   }
 }
 
-function signIn(notice) {
+/**
+ * A page of one form (sign in, accept an invitation): its fields, the API's errors next to the field they name,
+ * and submit(values) run with the button disabled meanwhile.
+ */
+function formPage({ title, intro, notice, fields, submitLabel, submit }) {
   document.getElementById('top').hidden = true;
+  const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'submit', class: 'primary' }, submitLabel);
+  const form = h('form', { class: 'card narrow', novalidate: true }, h('h1', {}, title),
+    notice ? h('p', { role: 'status' }, notice) : null, intro ? h('p', {}, intro) : null,
+    Object.values(fields).map((f) => f.element), formError, h('div', { class: 'actions' }, button));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      await submit();
+    } catch (e) {
+      showProblem(e, fields, formError);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  show(form);
+  Object.values(fields)[0].input.focus();
+}
+
+function signIn(notice) {
   const fields = {
     email: field('email', 'Email', { type: 'email', autocomplete: 'username', required: true }),
     password: field('password', 'Password', { type: 'password', autocomplete: 'current-password', required: true }),
   };
-  const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
-  const form = h('form', { class: 'card narrow', novalidate: true }, h('h1', {}, 'Sign in to Roster'),
-    notice ? h('p', { role: 'status' }, notice) : null, fields.email.element, fields.password.element, formError,
-    h('div', { class: 'actions' }, submit));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    try {
+  formPage({
+    title: 'Sign in to Roster', notice, fields, submitLabel: 'Sign in',
+    submit: async () => {
       const login = await api('POST', '/api/v1/auth/login',
         { body: { email: fields.email.input.value, password: fields.password.input.value } });
       session.set(login);
       start();
-    } catch (e) {
-      showProblem(e, fields, formError);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
-  show(form);
-  fields.email.input.focus();
 }
 
 function acceptInvitation(token) {
-  document.getElementById('top').hidden = true;
   const fields = {
     password: field('password', 'New password', { type: 'password', autocomplete: 'new-password', required: true }),
     repeat: field('repeat', 'Repeat the password', { type: 'password', autocomplete: 'new-password', required: true }),
   };
-  const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Set password and sign in');
-  const form = h('form', { class: 'card narrow', novalidate: true }, h('h1', {}, 'Create your password'),
-    h('p', {}, 'At least 12 characters; a long phrase is best.'), fields.password.element, fields.repeat.element,
-    formError, h('div', { class: 'actions' }, submit));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (fields.password.input.value !== fields.repeat.input.value) {
-      showProblem(new Problem(400, { errors: [{ field: 'repeat', reason: 'does not match the password' }] }),
-        fields, formError);
-      return;
-    }
-    submit.disabled = true;
-    try {
+  formPage({
+    title: 'Create your password', intro: 'At least 12 characters; a long phrase is best.', fields,
+    submitLabel: 'Set password and sign in',
+    submit: async () => {
+      if (fields.password.input.value !== fields.repeat.input.value) {
+        throw new Problem(400, { errors: [{ field: 'repeat', reason: 'does not match the password' }] });
+      }
       const login = await api('POST', '/api/v1/invitations/accept',
         { body: { token: token || '', password: fields.password.input.value } });
       session.set(login);
       history.replaceState(null, '', '/');
       start();
-    } catch (e) {
-      showProblem(e, fields, formError);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
-  show(form);
-  fields.password.input.focus();
 }
 
 function start() {

@@ -56,13 +56,8 @@ final class ListBench {
         Path dir = Files.createTempDirectory("roster-bench-list-");
         try (KraftBroker broker = KraftBroker.start(dir.resolve("kafka"), 0, 4);
              EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false)) {
-            Map<String, String> env = Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                    "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
-                    "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", BenchLogin.EMAIL,
-                    "ROSTER_ADMIN_PASSWORD", BenchLogin.PASSWORD, "ROSTER_ORG_REQUESTS_PER_SECOND", "1000000");
-            try (Gateway gateway = Gateway.start(env);
-                 HikariDataSource pool = Database.pool(new DbSettings(postgres.jdbcUrl("postgres"), "postgres", "",
-                         "roster", 4), "bench")) {
+            try (Gateway gateway = Gateway.start(gatewayEnv(broker, postgres));
+                 HikariDataSource pool = benchPool(postgres)) {
                 HttpClient http = HttpClient.newHttpClient();
                 BenchLogin login = BenchLogin.of(http, gateway.uri());
                 String token = login.token();
@@ -157,6 +152,19 @@ final class ListBench {
                 }
             }
         }
+    }
+
+    /** A gateway alone on this broker and database, with the benchmarks' admin and no request rate limit. */
+    static Map<String, String> gatewayEnv(KraftBroker broker, EmbeddedPostgresServer postgres) {
+        return Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
+                "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", BenchLogin.EMAIL,
+                "ROSTER_ADMIN_PASSWORD", BenchLogin.PASSWORD, "ROSTER_ORG_REQUESTS_PER_SECOND", "1000000");
+    }
+
+    /** A small pool of the benchmark's own on Roster's schema. */
+    static HikariDataSource benchPool(EmbeddedPostgresServer postgres) {
+        return Database.pool(new DbSettings(postgres.jdbcUrl("postgres"), "postgres", "", "roster", 4), "bench");
     }
 
     static void generate(HikariDataSource pool, UUID org, int users) throws Exception {

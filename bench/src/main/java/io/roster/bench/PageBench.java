@@ -4,14 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.roster.gateway.Gateway;
 import io.roster.infra.EmbeddedPostgresServer;
 import io.roster.infra.KraftBroker;
-import io.roster.persistence.Database;
-import io.roster.persistence.DbSettings;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -43,13 +40,8 @@ final class PageBench {
         Path dir = Files.createTempDirectory("roster-bench-page-");
         try (KraftBroker broker = KraftBroker.start(dir.resolve("kafka"), 0, 4);
              EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, false)) {
-            Map<String, String> env = Map.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                    "ROSTER_DB_URL", postgres.jdbcUrl("postgres"), "ROSTER_DB_USER", "postgres", "ROSTER_DB_PASSWORD", "",
-                    "ROSTER_HTTP_PORT", "0", "ROSTER_ADMIN_EMAIL", BenchLogin.EMAIL,
-                    "ROSTER_ADMIN_PASSWORD", BenchLogin.PASSWORD, "ROSTER_ORG_REQUESTS_PER_SECOND", "1000000");
-            try (Gateway gateway = Gateway.start(env);
-                 HikariDataSource pool = Database.pool(new DbSettings(postgres.jdbcUrl("postgres"), "postgres", "",
-                         "roster", 4), "bench")) {
+            try (Gateway gateway = Gateway.start(ListBench.gatewayEnv(broker, postgres));
+                 HikariDataSource pool = ListBench.benchPool(postgres)) {
                 HttpClient http = HttpClient.newHttpClient();
                 BenchLogin login = BenchLogin.of(http, gateway.uri());
                 UUID org = UUID.fromString(login.orgId());

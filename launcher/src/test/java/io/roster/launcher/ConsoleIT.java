@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -280,8 +281,7 @@ class ConsoleIT {
             assertTrue(card.findElement(By.cssSelector(".meta")).getText().matches("[\\d,]+ of 402.*"),
                     card.findElement(By.cssSelector(".meta")).getText());
             browser.screenshot(SCREENSHOTS.resolve("import-in-progress.png"));
-            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
-                    + "[text()='Done: 400 succeeded, 2 failed']"));
+            awaitJob(browser, "Done: 400 succeeded, 2 failed");
             List<WebElement> failed = card.findElements(By.cssSelector("table tbody tr"));
             assertEquals(2, failed.size());
             assertEquals("102", failed.get(0).findElement(By.cssSelector("td:nth-child(1)")).getText(),
@@ -313,8 +313,7 @@ class ConsoleIT {
             new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("dialog[open] select")))
                     .selectByValue("cohort");
             browser.click(By.cssSelector("dialog[open] button[type=submit]"));
-            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
-                    + "[text()='Done: 68 succeeded']"));
+            awaitJob(browser, "Done: 68 succeeded");
             List<String> tagged = emails(admin.get("/api/v1/orgs/" + org + "/users?limit=100&tag=cohort").json());
             assertEquals(68, tagged.size());
             assertFalse(tagged.contains(shown.get(3)) || tagged.contains(shown.get(7)), "the unticked rows");
@@ -363,18 +362,14 @@ class ConsoleIT {
     void deletingTakesTheTypedWordDelete() {
         try (Browser browser = Browser.open()) {
             browser.signIn(base, ADMIN, PASSWORD);
-            browser.type(By.id("search"), "donald");
-            browser.until(d -> shownEmails(browser).equals(List.of("donald@console.example")));
-            browser.click(By.cssSelector("button[aria-label='Actions for Donald Knuth']"));
-            browser.click(By.xpath("//div[@role='menu']/button[text()='Delete']"));
+            rowAction(browser, "donald", "Donald Knuth", "Delete");
             browser.type(By.cssSelector("dialog[open] input"), "delete");
             browser.click(By.cssSelector("dialog[open] button[type=submit]"));
             WebElement error = browser.find(By.cssSelector("dialog[open] .field-error"));
             assertFalse(error.getText().isBlank(), "the API's reason next to the field");
             browser.type(By.cssSelector("dialog[open] input"), "DELETE");
             browser.click(By.cssSelector("dialog[open] button[type=submit]"));
-            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
-                    + "[text()='Done: 1 succeeded']"));
+            awaitJob(browser, "Done: 1 succeeded");
             browser.until(d -> shownEmails(browser).isEmpty());
             assertTrue(emails(admin.get("/api/v1/orgs/" + org + "/users?q=donald").json()).isEmpty());
         }
@@ -382,23 +377,27 @@ class ConsoleIT {
 
     @Test
     void aUserIsTransferredToASubOrganizationsAdminAndFoundThereBySwitching() {
-        String sub = admin.post("/api/v1/orgs/" + org + "/sub-orgs", Map.of("name", "Research lab"), Map.of())
-                .json().get("id").asText();
-        InviteFlowIT.awaitFinished(admin, admin.post("/api/v1/orgs/" + sub + "/jobs/invite", Map.of("users",
-                List.of(user("lab-admin@console.example", "Lab", "Admin", "Admin", "Cambridge"))), Map.of())
-                .header("Location"));
         try (Browser browser = Browser.open()) {
             browser.signIn(base, ADMIN, PASSWORD);
-            browser.type(By.id("search"), "edsger");
-            browser.until(d -> shownEmails(browser).equals(List.of("edsger@console.example")));
-            browser.click(By.cssSelector("button[aria-label='Actions for Edsger Dijkstra']"));
-            browser.click(By.xpath("//div[@role='menu']/button[text()='Transfer']"));
+            // an admin creates the sub-organization in the page; the page switches to it
+            browser.click(By.id("new-org"));
+            browser.type(By.cssSelector("dialog[open] input"), "Research lab");
+            browser.click(By.cssSelector("dialog[open] button[type=submit]"));
+            // read in one script: the options are rebuilt when the organizations reload
+            browser.until(d -> "Research lab".equals(browser.script("const s = document.getElementById('org-select');"
+                    + " return s.selectedIndex < 0 ? null : s.options[s.selectedIndex].textContent.trim()")));
+            String sub = (String) browser.script("return document.getElementById('org-select').value");
+            assertEquals(org, admin.get("/api/v1/orgs/" + sub).json().get("parentId").asText());
+            InviteFlowIT.awaitFinished(admin, admin.post("/api/v1/orgs/" + sub + "/jobs/invite", Map.of("users",
+                    List.of(user("lab-admin@console.example", "Lab", "Admin", "Admin", "Cambridge"))), Map.of())
+                    .header("Location"));
+            new org.openqa.selenium.support.ui.Select(browser.find(By.id("org-select"))).selectByValue(org);
+            rowAction(browser, "edsger", "Edsger Dijkstra", "Transfer");
             browser.type(By.cssSelector("dialog[open] input[type=email]"), "lab-admin@console.example");
             new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("dialog[open] select")))
                     .selectByValue("Staff");
             browser.click(By.cssSelector("dialog[open] button[type=submit]"));
-            browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')]"
-                    + "[text()='Done: 1 succeeded']"));
+            awaitJob(browser, "Done: 1 succeeded");
             browser.until(d -> shownEmails(browser).isEmpty());
 
             browser.driver.navigate().refresh();
@@ -429,6 +428,30 @@ class ConsoleIT {
             browser.find(By.cssSelector("dialog[open]"));
             assertNoSeriousViolations(browser, axe, "the invite dialog");
         }
+    }
+
+    /**
+     * Searches for the one user {@code search} finds and picks {@code action} in their row's menu with the keyboard
+     * alone: Enter opens the menu on its first item, the arrow keys move, Enter picks.
+     */
+    static void rowAction(Browser browser, String search, String name, String action) {
+        browser.type(By.id("search"), search);
+        browser.until(d -> shownEmails(browser).size() == 1 && shownEmails(browser).get(0).startsWith(search));
+        WebElement toggle = browser.find(By.cssSelector("button[aria-label='Actions for " + name + "']"));
+        toggle.sendKeys(Keys.ENTER);
+        for (int moves = 0; moves < 6 && !action.equals(browser.driver.switchTo().activeElement().getText());
+             moves++) {
+            browser.driver.switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
+        }
+        assertEquals(action, browser.driver.switchTo().activeElement().getText());
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.find(By.cssSelector("dialog[open]"));
+    }
+
+    /** Waits until a job's card says {@code state}. */
+    static void awaitJob(Browser browser, String state) {
+        browser.find(By.xpath("//article[contains(@class,'job')]//div[contains(@class,'job-state')][text()='"
+                + state + "']"));
     }
 
     /** Runs axe-core in the page; fails on any violation of impact serious or critical, listing them. */
