@@ -46,11 +46,13 @@ export function formDialog({ title, intro, fields, submitLabel = 'Save', danger 
       h('h2', { id: `${id}-title` }, title), intro ? h('p', {}, intro) : null, form);
     document.body.append(dialog);
     let result = null;
+    const opener = document.activeElement;
     const close = () => {
       dialog.close();
     };
     dialog.addEventListener('close', () => {
       dialog.remove();
+      giveFocusBack(opener);
       resolve(result);
     });
     cancel.addEventListener('click', close);
@@ -81,6 +83,13 @@ export function formDialog({ title, intro, fields, submitLabel = 'Save', danger 
       inputs[first.name].focus();
     }
   });
+}
+
+/** Focus goes back to what opened the dialog, if it is still on the page. */
+function giveFocusBack(opener) {
+  if (opener && opener.isConnected && typeof opener.focus === 'function') {
+    opener.focus();
+  }
 }
 
 function showError(e, inputs, errors, formError, errorField) {
@@ -116,8 +125,10 @@ export function confirmDialog({ title, message, confirmLabel = 'OK', cancelLabel
       h('div', { class: 'actions' }, no, yes));
     document.body.append(dialog);
     let answer = false;
+    const opener = document.activeElement;
     dialog.addEventListener('close', () => {
       dialog.remove();
+      giveFocusBack(opener);
       resolve(answer);
     });
     no.addEventListener('click', () => dialog.close());

@@ -310,6 +310,7 @@ export async function usersPage(main, current) {
     const menu = h('div', { class: 'menu', role: 'menu', hidden: true },
       items.map(([label, action]) => h('button', { type: 'button', role: 'menuitem', onclick: () => {
         closeMenu();
+        toggle.focus(); // what a dialog the action opens gives focus back to
         action();
       } }, label)));
     const box = h('div', { class: 'row-menu' }, toggle, menu);

@@ -126,6 +126,30 @@ class ConsoleIT {
     }
 
     @Test
+    void theNameCopiesTheEmailAndDialogsGiveFocusBackOnEscape() {
+        try (Browser browser = Browser.open()) {
+            browser.driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", base,
+                    "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+            browser.signIn(base, ADMIN, PASSWORD);
+            browser.type(By.id("search"), "grace");
+            browser.until(d -> shownEmails(browser).equals(List.of("grace@console.example")));
+            browser.click(By.xpath("//tr[td[3][text()='grace@console.example']]//td[2]/button"));
+            Object copied = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "navigator.clipboard.readText().then(done, e => done('error: ' + e))");
+            assertEquals("grace@console.example", copied);
+
+            // a dialog opened from the keyboard takes focus, Escape closes it, focus returns to what opened it
+            WebElement invite = browser.find(By.xpath("//button[text()='Invite user']"));
+            invite.sendKeys(Keys.ENTER);
+            browser.find(By.cssSelector("dialog[open]"));
+            assertEquals("input", browser.driver.switchTo().activeElement().getTagName(), "focus in the dialog");
+            browser.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+            browser.until(d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty());
+            assertEquals("Invite user", browser.driver.switchTo().activeElement().getText());
+        }
+    }
+
+    @Test
     void everyColumnSortsBothWaysAsTheApiDoes() {
         try (Browser browser = Browser.open()) {
             browser.signIn(base, ADMIN, PASSWORD);
