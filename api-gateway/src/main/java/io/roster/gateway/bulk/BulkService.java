@@ -229,12 +229,7 @@ public class BulkService {
 
     /** How many users the filters match now (at most Integer.MAX_VALUE). */
     private int count(UUID orgId, UserListQuery query) {
-        long matching = tx.run(c -> {
-            try (var ps = UserListSql.count(orgId, query).prepare(c, ""); var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        long matching = tx.run(c -> UserListSql.count(orgId, query).single(c));
         return (int) Math.min(Integer.MAX_VALUE, matching);
     }
 

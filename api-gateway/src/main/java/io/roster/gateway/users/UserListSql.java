@@ -197,6 +197,14 @@ public record UserListSql(String sql, List<Object> args) {
         UserFilterSql.where(sql, args, orgId, query.filter(), statuses);
     }
 
+    /** Runs a query of one number (a count) on {@code connection}. */
+    public long single(Connection connection) throws SQLException {
+        try (PreparedStatement ps = prepare(connection, ""); java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The statement with every parameter bound. */
     public PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
         return UserFilterSql.prepare(connection, prefix + sql, args);

@@ -81,7 +81,7 @@ public class UserQueries {
                         set.execute();
                     }
                     // a search: its matches counted up to the cap first; few of them are paged among themselves
-                    long matches = single(c, UserListSql.cappedCount(orgId, query));
+                    long matches = UserListSql.cappedCount(orgId, query).single(c);
                     boolean few = matches <= UserListSql.SEARCH_CAP;
                     read(c, few ? UserListSql.candidates(orgId, query, afterKey, afterId)
                             : UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
@@ -90,7 +90,7 @@ public class UserQueries {
                 }
                 read(c, UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
                 return after != null ? new Total(null, null)
-                        : new Total(single(c, UserListSql.count(orgId, query)), true);
+                        : new Total(UserListSql.count(orgId, query).single(c), true);
             });
         } catch (Tx.DataAccessException e) {
             if (after != null && e.sqlState() != null && e.sqlState().startsWith("22")) {
@@ -105,13 +105,6 @@ public class UserQueries {
         int last = query.limit() - 1;
         String next = cursorFor(query, keys.get(last), rows.get(last).id());
         return new Page(List.copyOf(rows.subList(0, query.limit())), next, counted.total(), counted.exact());
-    }
-
-    private static long single(java.sql.Connection c, UserListSql count) throws java.sql.SQLException {
-        try (PreparedStatement ps = count.prepare(c, ""); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /** Reads the page's rows, with their organizations' names. */
