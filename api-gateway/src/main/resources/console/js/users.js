@@ -11,7 +11,7 @@ const STATUSES = ['pending', 'active', 'inactive'];
 const COLUMNS = [
   { key: 'name', label: 'Name' }, { key: 'email', label: 'Email' }, { key: 'role', label: 'Role' },
   { key: 'location', label: 'Location' }, { key: 'status', label: 'Status' },
-  { key: 'lastLogin', label: 'Last login' }, { key: 'tags', label: 'Tags', unsorted: true },
+  { key: 'lastLogin', label: 'Last login' }, { key: 'tags', label: 'Tags' },
 ];
 
 export async function usersPage(main, current) {
@@ -97,10 +97,6 @@ export async function usersPage(main, current) {
   const headRow = h('tr', {}, h('th', { class: 'check', scope: 'col' }, headerCheck));
   const sortButtons = {};
   for (const column of COLUMNS) {
-    if (column.unsorted) {
-      headRow.append(h('th', { scope: 'col' }, column.label));
-      continue;
-    }
     const button = h('button', { type: 'button', class: 'sort', 'data-sort': column.key }, column.label);
     button.addEventListener('click', () => {
       state.desc = state.sort === column.key ? !state.desc : false;

@@ -59,10 +59,10 @@ class ConsoleIT {
         admin = new ApiClient(system.apiUri()).login(ADMIN, PASSWORD);
         org = InviteFlowIT.orgOf(admin);
         InviteFlowIT.awaitFinished(admin, admin.post("/api/v1/orgs/" + org + "/jobs/invite", Map.of("users", List.of(
-                user("grace@console.example", "Grace", "Hopper", "Admin", "Arlington"),
-                user("alan@console.example", "Alan", "Turing", "Staff", "Manchester"),
+                tagged(user("grace@console.example", "Grace", "Hopper", "Admin", "Arlington"), "speaker"),
+                tagged(user("alan@console.example", "Alan", "Turing", "Staff", "Manchester"), "fellow", "speaker"),
                 user("edsger@console.example", "Edsger", "Dijkstra", "User", "Austin"),
-                user("barbara@console.example", "Barbara", "Liskov", "Staff", "Boston"),
+                tagged(user("barbara@console.example", "Barbara", "Liskov", "Staff", "Boston"), "fellow"),
                 user("donald@console.example", "Donald", "Knuth", "User", "Stanford"))), Map.of()).header("Location"));
         // more than a page (50) of Users, for "all matching"
         List<Map<String, Object>> many = new ArrayList<>();
@@ -86,6 +86,12 @@ class ConsoleIT {
 
     static Map<String, Object> user(String email, String first, String last, String role, String location) {
         return Map.of("email", email, "firstName", first, "lastName", last, "role", role, "location", location);
+    }
+
+    static Map<String, Object> tagged(Map<String, Object> user, String... tags) {
+        Map<String, Object> copy = new java.util.HashMap<>(user);
+        copy.put("tags", List.of(tags));
+        return copy;
     }
 
     @Test
@@ -153,7 +159,7 @@ class ConsoleIT {
     void everyColumnSortsBothWaysAsTheApiDoes() {
         try (Browser browser = Browser.open()) {
             browser.signIn(base, ADMIN, PASSWORD);
-            for (String column : List.of("name", "email", "role", "location", "status", "lastLogin")) {
+            for (String column : List.of("name", "email", "role", "location", "status", "lastLogin", "tags")) {
                 for (String direction : List.of("asc", "desc")) {
                     String expected = direction.equals("asc") ? "ascending" : "descending";
                     By header = By.cssSelector("th[data-column=" + column + "]");

@@ -33,7 +33,7 @@ import java.util.UUID;
 public class UserController {
 
     /** What {@code sort} may be. */
-    static final String SORT = "^(name|email|role|location|status|lastLogin)(,(asc|desc))?$";
+    static final String SORT = "^(name|email|role|location|status|lastLogin|tags)(,(asc|desc))?$";
 
     private final Access access;
     private final UserQueries queries;

@@ -27,7 +27,7 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
 
     /** A sortable column: its API name and its never-null sort key in the users table. */
     public enum Column {
-        name, email, role, location, status, lastLogin;
+        name, email, role, location, status, lastLogin, tags;
 
         /** What this sort orders by in the users table (status: its lifecycle rank). */
         public String key() {

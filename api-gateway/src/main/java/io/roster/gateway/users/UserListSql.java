@@ -12,8 +12,8 @@ import io.roster.persistence.UserFilterSql;
 /**
  * The SQL of one users-list page: filters, the keyset condition after the previous page's last row, the order
  * (sort key, then id, both one way) and one row more than the page to tell whether another follows. Every value is
- * a bind parameter. Column 11 is the row's sort key as text, for the next cursor. A status filter becomes one
- * ordered branch per status value, merged, so that each branch reads its own index in order.
+ * a bind parameter. Column 11 is the row's sort key as text, for the next cursor. The query is one ordered branch
+ * per status value (the filter's, or all three), merged, so that each branch reads its own index in order.
  */
 public record UserListSql(String sql, List<Object> args) {
 
@@ -27,15 +27,12 @@ public record UserListSql(String sql, List<Object> args) {
         if (query.sort() == UserListQuery.Column.status) {
             return byStatus(orgId, query, afterKey, afterId, args);
         }
-        if (query.statuses().isEmpty()) {
-            String sql = branch(orgId, query, null, afterKey, afterId, args);
-            return new UserListSql(sql, List.copyOf(args));
-        }
-        // one ordered branch per status value, each served by its (org_id, status, key, id) index, then merged
+        // one ordered branch per status value (the filter's, or all three), each walking its (org_id, status, key,
+        // id) index, merged in key order
         String direction = query.descending() ? "DESC" : "ASC";
         StringBuilder sql = new StringBuilder("SELECT * FROM (");
         String separator = "";
-        for (UserStatus status : query.statuses()) {
+        for (UserStatus status : query.statuses().isEmpty() ? List.of(UserStatus.values()) : query.statuses()) {
             sql.append(separator).append('(').append(branch(orgId, query, status, afterKey, afterId, args)).append(')');
             separator = " UNION ALL ";
         }

@@ -27,6 +27,8 @@ class UserListQueryTest {
                     false, 50);
             assertEquals(column, query.sort());
             assertTrue(query.descending());
+            // the OpenAPI document's pattern admits every column the list sorts by
+            assertTrue((column.name() + ",desc").matches(UserController.SORT), column.name());
         }
         UserListQuery filtered = UserListQuery.parse("email", "admin, Staff,", "ACTIVE,inactive", " vip ",
                 "  Grace ", true, 1000);
