@@ -186,7 +186,8 @@ final class ListBench {
                     rows.append(UUID.randomUUID()).append('\t').append(org).append('\t')
                             .append(first).append('.').append(last).append(i).append("@bench.example").append('\t')
                             .append(first).append('\t').append(last).append('\t').append(role).append('\t')
-                            .append(location).append('\t').append(i % 7 == 0 ? "{vip}" : "{}").append('\t')
+                            .append(location).append('\t').append(i % 7 == 0 ? "{vip}" : i % 11 == 0 ? "{beta,vip}"
+                                    : i % 13 == 0 ? "{beta}" : "{}").append('\t')
                             .append(status).append('\t').append(login).append('\n');
                 }
                 copy.copyIn("COPY users (id, org_id, email, first_name, last_name, role, location, tags, status, "

@@ -54,11 +54,18 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration ttl;
+    private final long progressNanos;
 
     public ExportHandler(DataSource dataSource, Clock clock, Duration ttl) {
+        this(dataSource, clock, ttl, PROGRESS_EVERY);
+    }
+
+    /** @param progressEvery how often at most the job's progress is reported while the file is written */
+    ExportHandler(DataSource dataSource, Clock clock, Duration ttl, Duration progressEvery) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.ttl = ttl;
+        this.progressNanos = progressEvery.toNanos();
     }
 
     @Override
@@ -99,7 +106,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
                     }
                     csv.println();
                     rows++;
-                    if (rows % PROGRESS_ROWS == 0 && System.nanoTime() - reported > PROGRESS_NANOS) {
+                    if (rows % PROGRESS_ROWS == 0 && System.nanoTime() - reported >= progressNanos) {
                         reportProgress(command.jobId(), rows);
                         reported = System.nanoTime();
                     }
@@ -129,7 +136,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
 
     /** Progress goes out at most every half second, checked every 1,000 rows. */
     private static final int PROGRESS_ROWS = 1_000;
-    private static final long PROGRESS_NANOS = 500_000_000L;
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
 
     /**
      * Tells the job how far the export has got, on a connection of its own (the export's transaction shows nothing
