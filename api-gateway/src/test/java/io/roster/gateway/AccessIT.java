@@ -570,6 +570,30 @@ class AccessIT {
         }
     }
 
+    /** The public topics' AsyncAPI document and every schema it refers to, without a token, at the paths it names. */
+    @Test
+    void theEventContractIsServed() {
+        ApiClient anonymous = new ApiClient(gateway.uri());
+        ApiClient.Response doc = anonymous.get("/api/v1/asyncapi/roster-events.yaml");
+        assertEquals(200, doc.status());
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile("\\$ref: '\\.\\./schemas/([^']+)'")
+                .matcher(doc.body());
+        java.util.Set<String> schemas = new java.util.TreeSet<>();
+        while (refs.find()) {
+            schemas.add(refs.group(1));
+        }
+        assertEquals(8, schemas.size(), "seven event types and the snapshot: " + schemas);
+        for (String schema : schemas) {
+            ApiClient.Response file = anonymous.get("/api/v1/schemas/" + schema);
+            assertEquals(200, file.status(), schema);
+            assertEquals("urn:roster:schema:" + schema.replaceFirst("\\.json$", ""),
+                    file.json().get("$id").asText());
+        }
+        assertEquals(200, anonymous.get("/api/v1/schemas/io.roster.user-change.v1.json").status(), "the envelope");
+        assertTrue(anonymous.get("/api/v1/schemas/%2e%2e/application.yml").status() >= 400,
+                "nothing outside the folder");
+    }
+
     static List<String> ids(JsonNode page) {
         List<String> ids = new ArrayList<>();
         page.get("items").forEach(item -> ids.add(item.get("id").asText()));

@@ -127,7 +127,7 @@ final class StatusBench {
     private static double throughput(Topology topology, KraftBroker broker, String appId, Path dir, String input,
                                      int events) throws Exception {
         Properties props = StatusTopology.streamsConfig(broker.bootstrapServers(), appId,
-                dir.resolve(appId).toString(), Duration.ofSeconds(1));
+                dir.resolve(appId).toString(), Duration.ofSeconds(1), Topics.defaults().deadLetters());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
              KafkaStreams streams = new KafkaStreams(topology, props)) {
             long end = endOffsets(admin, input);
@@ -169,7 +169,7 @@ final class StatusBench {
         Topics topics = Topics.defaults();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         Properties props = StatusTopology.streamsConfig("unused:9092", "bench-punctuation",
-                dir.resolve("punctuation").toString(), Duration.ofSeconds(1));
+                dir.resolve("punctuation").toString(), Duration.ofSeconds(1), topics.deadLetters());
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 StatusTopology.buildTopology(topics, PERIOD, Duration.ofMinutes(1)), props, t0)) {
             TestInputTopic<String, LoginSucceeded> logins = driver.createInputTopic(topics.logins(),

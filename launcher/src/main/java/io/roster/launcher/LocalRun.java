@@ -62,6 +62,7 @@ public final class LocalRun implements AutoCloseable {
             env.putIfAbsent("ROSTER_WORKERS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8081)));
             env.putIfAbsent("ROSTER_STREAMS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8082)));
             RosterSystem system = RosterSystem.start(env);
+            writeConnection(dataDir, env);
             return new LocalRun(broker, postgres, system, Map.copyOf(env));
         } catch (RuntimeException e) {
             if (postgres != null) {
@@ -72,6 +73,46 @@ public final class LocalRun implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The settings an admin command needs to reach this run's broker and database (no secret but the database's). */
+    private static void writeConnection(Path dataDir, Map<String, String> env) {
+        StringBuilder text = new StringBuilder("# written by the local run: where its broker and database are\n");
+        for (String name : java.util.List.of("ROSTER_KAFKA_BOOTSTRAP_SERVERS", "ROSTER_TOPIC_PREFIX", "ROSTER_DB_URL",
+                "ROSTER_DB_USER", "ROSTER_DB_PASSWORD", "ROSTER_DB_SCHEMA")) {
+            if (env.get(name) != null) {
+                text.append(name).append('=').append(env.get(name)).append('\n');
+            }
+        }
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            java.nio.file.Files.writeString(dataDir.resolve(CONNECTION_FILE), text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The environment of an admin command: the process's, over what the local run in {@code ROSTER_DATA_DIR}
+     * (default {@code .roster-data}) left in its connection file, if it did.
+     */
+    static Map<String, String> adminEnv(Map<String, String> given) {
+        Path file = Path.of(new Settings(given).string("ROSTER_DATA_DIR", ".roster-data")).resolve(CONNECTION_FILE);
+        Map<String, String> env = new HashMap<>();
+        if (java.nio.file.Files.isRegularFile(file)) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(file)) {
+                    int eq = line.indexOf('=');
+                    if (!line.startsWith("#") && eq > 0) {
+                        env.put(line.substring(0, eq), line.substring(eq + 1));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        env.putAll(given);
+        return env;
     }
 
     public RosterSystem system() {
@@ -93,7 +134,17 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
+    /** Where a local run leaves its broker's and database's addresses, for {@code admin} commands beside it. */
+    static final String CONNECTION_FILE = "roster-local.env";
+
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("admin")) {
+            if (System.getProperty("logback.configurationFile") == null) {
+                System.setProperty("logback.configurationFile", "roster-admin-logback.xml");
+            }
+            System.exit(io.roster.workers.admin.RosterAdmin.run(adminEnv(System.getenv()),
+                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         // the apps' jars each carry a logback.xml for running alone; the local run has its own
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "roster-local-logback.xml");

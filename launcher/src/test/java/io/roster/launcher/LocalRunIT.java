@@ -43,6 +43,16 @@ class LocalRunIT {
             assertEquals(200, new ApiClient(run.workersHealthUri()).get("/health").status());
             assertEquals(200, new ApiClient(run.streamsHealthUri()).get("/health").status());
             assertTrue(run.output().contains("Roster is up."), run.output());
+
+            // the operator's commands, run from the same jar beside it
+            PackagedRoster.Command rebuild = run.admin("snapshots", "rebuild");
+            assertEquals(0, rebuild.exitCode(), rebuild.output());
+            assertTrue(rebuild.output().contains("queued the state of 2 users"), rebuild.output());
+            assertTrue(rebuild.output().contains("published"), rebuild.output());
+            PackagedRoster.Command letters = run.admin("dead-letters", "list");
+            assertEquals(0, letters.exitCode(), letters.output());
+            assertTrue(letters.output().contains("0 dead letter(s) in roster.dlq.v1"), letters.output());
+            assertEquals(2, run.admin("dead-letters", "replay", "nonsense").exitCode());
         }
         try (PackagedRoster again = PackagedRoster.start(Map.of("ROSTER_DATA_DIR", dataDir.toString(),
                 "ROSTER_KAFKA_PORT", "0", "ROSTER_DB_PORT", "0", "ROSTER_ADMIN_EMAIL", "other@example.com"))) {

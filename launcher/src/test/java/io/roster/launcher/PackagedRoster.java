@@ -102,6 +102,37 @@ public final class PackagedRoster implements AutoCloseable {
         }
     }
 
+    /** What an admin command printed (stdout and stderr together) and its exit code. */
+    public record Command(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code java -jar roster-local.jar admin ARGS} as an operator beside this run: in a process of its own,
+     * finding the broker and database through the run's data directory.
+     */
+    public Command admin(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(), "admin"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ROSTER_DATA_DIR", env.get("ROSTER_DATA_DIR"));
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("admin " + String.join(" ", args) + " did not end:\n" + output);
+            }
+            return new Command(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An admin logged in: an anonymous client, the admin's client, their organization and user ids. */
     public record Admin(ApiClient anonymous, ApiClient client, String orgId, String userId) {
     }

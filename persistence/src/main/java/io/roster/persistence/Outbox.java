@@ -42,6 +42,11 @@ public final class Outbox {
             return new Entry(0, eventId, key, change, snapshot, false, null);
         }
 
+        /** A user's state alone, without a change event: a rebuild of the users topic. */
+        public static Entry state(UUID id, String key, String snapshot) {
+            return new Entry(0, id, key, null, snapshot, false, null);
+        }
+
         /** The removal of a user: its event and a tombstone. */
         public static Entry removal(UUID eventId, String key, String change) {
             return new Entry(0, eventId, key, change, null, true, null);

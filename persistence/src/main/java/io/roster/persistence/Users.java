@@ -117,7 +117,7 @@ public final class Users {
             Outbox.Entry entry = Outbox.Entry.change(change.eventId(), key,
                     Json.writeString(UserChangeEvent.of(change.eventId(), at, data)), Json.writeString(change.snapshot()));
             entries.add(change.mail() == null ? entry : entry.withMail(change.mail()));
-            activity.add(new Activity.Entry(data.userId(), data.orgId(), change.actorId(), data.eventType(),
+            activity.add(new Activity.Entry(data.userId(), data.orgId(), change.actorId(), data.action(),
                     change.client(), change.details(), at));
         }
         Outbox.append(connection, entries);

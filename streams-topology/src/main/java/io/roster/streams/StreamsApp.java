@@ -33,7 +33,7 @@ public final class StreamsApp implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(
                 StatusTopology.buildTopology(config.kafka().topics(), config.inactivityPeriod(), config.checkInterval()),
                 StatusTopology.streamsConfig(config.kafka().bootstrapServers(), config.applicationId(),
-                        config.stateDir(), config.commitInterval()));
+                        config.stateDir(), config.commitInterval(), config.kafka().topics().deadLetters()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Status topology thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse

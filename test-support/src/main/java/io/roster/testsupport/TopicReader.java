@@ -15,7 +15,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads a whole topic from the beginning (read_committed), for assertions on what was published. */
+/**
+ * Reads a whole topic from the beginning (read_committed), for assertions on what was published. Each record of a
+ * public topic is checked against its contract as it is read ({@link EventContract}): every test that reads the
+ * change or the snapshot topic validates every record it sees.
+ */
 public final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -42,7 +46,7 @@ public final class TopicReader implements AutoCloseable {
      */
     public List<ConsumerRecord<String, byte[]>> awaitAtLeast(int count, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> {
-            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            consumer.poll(Duration.ofMillis(100)).forEach(this::add);
             return records.size() >= count;
         });
         return List.copyOf(records);
@@ -55,12 +59,18 @@ public final class TopicReader implements AutoCloseable {
     public List<ConsumerRecord<String, byte[]>> readToEnd() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
-            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            consumer.poll(Duration.ofMillis(100)).forEach(this::add);
             return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
         });
         List<ConsumerRecord<String, byte[]>> fresh = List.copyOf(records.subList(returned, records.size()));
         returned = records.size();
         return fresh;
+    }
+
+    /** Keeps a record, checked first against the contract of its topic when it is a public one. */
+    private void add(ConsumerRecord<String, byte[]> record) {
+        EventContract.check(record);
+        records.add(record);
     }
 
     @Override

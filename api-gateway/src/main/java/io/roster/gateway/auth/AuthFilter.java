@@ -39,7 +39,8 @@ public class AuthFilter {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        if (PUBLIC.contains(request.getPath()) || request.getPath().startsWith("/api/v1/openapi/")) {
+        if (PUBLIC.contains(request.getPath()) || request.getPath().startsWith("/api/v1/openapi/")
+                || request.getPath().startsWith("/api/v1/asyncapi/") || request.getPath().startsWith("/api/v1/schemas/")) {
             return null;
         }
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);

@@ -17,4 +17,14 @@ public sealed interface UserChange permits UserInvited, UserStatusChanged, UserT
     /** The CloudEvents type name of this kind of change, as registered on {@link UserChangeEvent#data()}. */
     @JsonIgnore
     String eventType();
+
+    /**
+     * What the activity log calls this change: the type without its namespace and version
+     * ({@code roster.user.invited} for {@code io.roster.user.invited.v1}).
+     */
+    @JsonIgnore
+    default String action() {
+        String type = eventType();
+        return type.substring("io.".length(), type.lastIndexOf(".v"));
+    }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A user was invited into an organization (type {@code roster.user.invited}).
+ * A user was invited into an organization (type {@code io.roster.user.invited.v1}).
  *
  * @param invitedBy the admin who invited, or null for the bootstrap admin created at first start
  * @param jobId     the invite job that applied it, or null

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * All of a user's sessions were ended at once (type {@code roster.user.logged-out}); {@code reason} is
+ * All of a user's sessions were ended at once (type {@code io.roster.user.logged-out.v1}); {@code reason} is
  * {@code forced} or {@code password-changed}.
  */
 public record UserLoggedOut(UUID userId, UUID orgId, String reason, Instant at, UUID by) implements UserChange {

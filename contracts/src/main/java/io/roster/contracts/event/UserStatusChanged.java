@@ -4,7 +4,7 @@ import io.roster.contracts.user.UserStatus;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A user's status changed (type {@code roster.user.status-changed}): derived from logins by the status topology. */
+/** A user's status changed (type {@code io.roster.user.status-changed.v1}): derived from logins by the status topology. */
 public record UserStatusChanged(UUID userId, UUID orgId, UserStatus from, UserStatus to, Instant at,
                                 Instant lastLoginAt) implements UserChange {
     @Override

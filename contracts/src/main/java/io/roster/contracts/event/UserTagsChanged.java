@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A user's tags changed (type {@code roster.user.tags-changed}): {@code added} or {@code removed} (one of them is
+ * A user's tags changed (type {@code io.roster.user.tags-changed.v1}): {@code added} or {@code removed} (one of them is
  * empty) and the tags as they are now. Applying a tag the user already has changes nothing and emits nothing.
  */
 public record UserTagsChanged(UUID userId, UUID orgId, List<String> added, List<String> removed, List<String> tags,

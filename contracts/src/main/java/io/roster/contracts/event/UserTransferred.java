@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A user moved to another organization (type {@code roster.user.transferred}); {@code orgId} is the destination.
+ * A user moved to another organization (type {@code io.roster.user.transferred.v1}); {@code orgId} is the destination.
  */
 public record UserTransferred(UUID userId, UUID orgId, UUID fromOrgId, Role role, Instant at, UUID transferredBy,
                               UUID jobId) implements UserChange {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A user's profile was edited, by hand or by an import with upsert (type {@code roster.user.updated}): the profile
+ * A user's profile was edited, by hand or by an import with upsert (type {@code io.roster.user.updated.v1}): the profile
  * as it is now, tags included. Emails never change.
  */
 public record UserUpdated(UUID userId, UUID orgId, String firstName, String lastName, Role role, String location,

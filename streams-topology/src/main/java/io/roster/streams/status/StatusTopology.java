@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -55,9 +56,10 @@ public final class StatusTopology {
     /**
      * @param applicationId the consumer group and state prefix; instances with the same id share the work
      * @param stateDir      where RocksDB keeps local state (restored from changelogs when lost)
+     * @param deadLetters   the topic a record that cannot be processed goes to
      */
     public static Properties streamsConfig(String bootstrapServers, String applicationId, String stateDir,
-                                           Duration commitInterval) {
+                                           Duration commitInterval, String deadLetters) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -68,8 +70,13 @@ public final class StatusTopology {
         // a crashed instance's partitions move to the others after 15 s rather than the default 45 s
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
-        // a record that does not deserialize is logged and skipped rather than stopping every user's status
+        // a record that does not deserialize, or whose processing fails, goes to the dead-letter topic (Kafka
+        // Streams' own, KIP-1034: the record as it came, the exception, source topic, partition and offset in
+        // __streams.errors.* headers) and is skipped, rather than stopping every user's status
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetters);
         return props;
     }
 

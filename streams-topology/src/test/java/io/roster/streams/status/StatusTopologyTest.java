@@ -49,7 +49,7 @@ class StatusTopologyTest {
     @BeforeEach
     void setUp() throws Exception {
         var props = StatusTopology.streamsConfig("unused:9092", "status-test",
-                Files.createTempDirectory("status-test").toString(), Duration.ofMillis(100));
+                Files.createTempDirectory("status-test").toString(), Duration.ofMillis(100), topics.deadLetters());
         driver = new TopologyTestDriver(StatusTopology.buildTopology(topics, PERIOD, CHECK), props, T0);
         logins = driver.createInputTopic(topics.logins(), Serdes.String().serializer(),
                 JsonSerde.of(LoginSucceeded.class));

@@ -1,5 +1,8 @@
 package io.roster.workers.outbox;
 
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import io.roster.contracts.Topics;
 import io.roster.persistence.Outbox;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,10 @@ public final class OutboxRelay implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext('roster-outbox-relay:' || current_schema()))";
+
+    /** The header that carries the event id the change was committed with, on the change and the snapshot. */
+    public static final String EVENT_ID = "roster.event-id";
+    private static final EventFormat CLOUD_EVENTS_JSON = new JsonFormat();
 
     private final DataSource dataSource;
     private final Producer<String, byte[]> producer;
@@ -91,7 +98,12 @@ public final class OutboxRelay implements Runnable {
         List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size() * 2);
         for (Outbox.Entry entry : entries) {
             if (entry.change() != null) {
-                acks.add(send(topics.userChanges(), entry, entry.change()));
+                // the CloudEvents Kafka binding, structured mode: the event in the JSON format as the value, its
+                // content-type header application/cloudevents+json (the SDK writes both)
+                ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topics.userChanges(),
+                        entry.key()).setEvent(CLOUD_EVENTS_JSON, utf8(entry.change()));
+                record.headers().add(EVENT_ID, entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
+                acks.add(producer.send(record));
             }
             if (entry.snapshot() != null || entry.tombstone()) {
                 acks.add(send(topics.users(), entry, entry.snapshot()));
@@ -118,7 +130,7 @@ public final class OutboxRelay implements Runnable {
 
     private Future<RecordMetadata> send(String topic, Outbox.Entry entry, String value) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("roster.event-id", entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(EVENT_ID, entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
         return producer.send(new ProducerRecord<>(topic, null, entry.key(), utf8(value), headers));
     }
 

@@ -1,5 +1,12 @@
 package io.roster.workers.outbox;
 
+import io.roster.contracts.event.UserChangeEvent;
+import io.roster.contracts.event.UserSnapshot;
+import io.roster.contracts.event.UserUpdated;
+import io.roster.contracts.serde.Json;
+import io.roster.contracts.user.Role;
+import io.roster.contracts.user.UserStatus;
+import java.time.Instant;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,16 +55,18 @@ class OutboxRelayIT {
         TestEnv env = TestEnv.create("relay");
         try (var pool = Database.pool(env.db(), "test");
              var producer = new KafkaProducer<String, byte[]>(env.kafka().producer("relay-test"))) {
-            String key = "user-1";
+            String key = UUID.randomUUID().toString();
             List<Outbox.Entry> batch = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                batch.add(Outbox.Entry.change(UUID.randomUUID(), key, "{\"n\":" + (i + 1) + ",\"é\":\"ü\"}",
-                        "{\"state\":" + (i + 1) + "}"));
+                UUID id = UUID.randomUUID();
+                batch.add(Outbox.Entry.change(id, key, change(id, key, i + 1), snapshot(key, i + 1)));
             }
             batch.set(2, batch.get(2).withMail("{\"mail\":3}"));
-            batch.set(4, Outbox.Entry.removal(batch.get(4).eventId(), key, "{\"n\":5}"));
-            Outbox.Entry first = Outbox.Entry.change(UUID.randomUUID(), key, "{\"n\":0}", "{\"state\":0}");
-            Outbox.Entry last = Outbox.Entry.change(UUID.randomUUID(), key, "{\"n\":6}", "{\"state\":6}");
+            batch.set(4, Outbox.Entry.removal(batch.get(4).eventId(), key, change(batch.get(4).eventId(), key, 5)));
+            UUID firstId = UUID.randomUUID();
+            UUID lastId = UUID.randomUUID();
+            Outbox.Entry first = Outbox.Entry.change(firstId, key, change(firstId, key, 0), snapshot(key, 0));
+            Outbox.Entry last = Outbox.Entry.change(lastId, key, change(lastId, key, 6), snapshot(key, 6));
             Tx.run(pool, c -> {
                 Outbox.append(c, List.of(first));
                 Outbox.append(c, batch);
@@ -94,6 +103,9 @@ class OutboxRelayIT {
                     assertEquals(key, events.get(i).key());
                     assertArrayEquals(entry.eventId().toString().getBytes(StandardCharsets.UTF_8),
                             events.get(i).headers().lastHeader("roster.event-id").value());
+                    // the CloudEvents Kafka binding, structured mode (TopicReader has had the SDK read each one)
+                    assertEquals("application/cloudevents+json",
+                            text(events.get(i).headers().lastHeader("content-type").value()));
                     if (entry.tombstone()) {
                         assertNull(states.get(i).value());
                     } else {
@@ -232,9 +244,10 @@ class OutboxRelayIT {
     /** Appends {@code n} one-change rows for one user, in one transaction. */
     private static List<UUID> append(DataSource pool, int n) {
         List<Outbox.Entry> entries = new ArrayList<>();
-        String key = "user-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
         for (int i = 0; i < n; i++) {
-            entries.add(Outbox.Entry.change(UUID.randomUUID(), key, "{\"n\":" + i + "}", "{\"state\":" + i + "}"));
+            UUID id = UUID.randomUUID();
+            entries.add(Outbox.Entry.change(id, key, change(id, key, i), snapshot(key, i)));
         }
         Tx.run(pool, c -> {
             for (Outbox.Entry entry : entries) {
@@ -243,6 +256,21 @@ class OutboxRelayIT {
             return null;
         });
         return entries.stream().map(Outbox.Entry::eventId).toList();
+    }
+
+    static final UUID ORG = UUID.randomUUID();
+    static final Instant AT = Instant.parse("2026-12-01T00:00:00Z");
+
+    /** The n-th edit of user {@code key}'s profile, as the outbox holds it (names outside ASCII too). */
+    static String change(UUID eventId, String key, int n) {
+        return Json.writeString(UserChangeEvent.of(eventId, AT, new UserUpdated(UUID.fromString(key), ORG, "Zoë",
+                "Ünal " + n, Role.User, null, List.of(), AT, null)));
+    }
+
+    /** User {@code key}'s state after its n-th edit. */
+    static String snapshot(String key, int n) {
+        return Json.writeString(new UserSnapshot(UUID.fromString(key), ORG, key + "@relay.example", "Zoë",
+                "Ünal " + n, Role.User, null, List.of(), UserStatus.pending, null, AT, AT));
     }
 
     private static Map<String, Long> perEventId(List<ConsumerRecord<String, byte[]>> records) {
