@@ -32,7 +32,8 @@ class JsonContractsTest {
 
         String json = Json.writeString(event);
 
-        assertTrue(json.contains("\"type\":\"roster.user.invited\""), json);
+        assertTrue(json.contains("\"type\":\"io.roster.user.invited.v1\""), json);
+        assertTrue(json.contains("\"dataschema\":\"urn:roster:schema:io.roster.user.invited.v1\""), json);
         assertTrue(json.contains("\"specversion\":\"1.0\""), json);
         assertTrue(json.contains("\"subject\":\"" + user + "\""), json);
         assertTrue(json.contains("\"time\":\"2026-01-02T03:04:06Z\""), json);
