@@ -23,6 +23,7 @@ public final class Bench {
             case "import" -> ImportBench.run(Options.parse(rest));
             case "bulk" -> BulkBench.run(Options.parse(rest));
             case "page" -> PageBench.run(Options.parse(rest));
+            case "latency" -> LatencyBench.run(Options.parse(rest));
             default -> {
                 System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
                         + "[--tracked N] [--due-percent P]");
@@ -36,6 +37,8 @@ public final class Bench {
                         + "[--export-runs 3] [--statements false] "
                         + "[--heap 1g] "
                         + "[--env NAME=value,...]");
+                System.out.println("       java -jar bench/target/roster-bench.jar latency [--rows 1000000] [--warmup N] "
+                        + "[--heap 1g] [--env NAME=value,...]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

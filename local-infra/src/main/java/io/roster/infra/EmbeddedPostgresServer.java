@@ -51,6 +51,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPort(port == 0 ? Ports.free() : port)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
+                    // the outbox relay tells consumers when each change was committed (roster.committed-at)
+                    .setServerConfig("track_commit_timestamp", "on")
                     // PostgreSQL's defaults (128 MB of buffers, a checkpoint every 1 GB of WAL) are sized for a
                     // small machine: a million users with their list indexes take about 1 GB, and a bulk import
                     // would otherwise evict its own index pages and write each one whole to the WAL again after

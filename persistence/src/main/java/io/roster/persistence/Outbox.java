@@ -15,6 +15,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -122,6 +125,27 @@ public final class Outbox {
             }
         }
         return entries;
+    }
+
+    /**
+     * When each row of {@code entries} was committed, by row id, if the server tracks commit timestamps
+     * ({@code track_commit_timestamp}); empty if it does not.
+     */
+    public static Map<Long, Instant> committedAt(Connection connection, List<Entry> entries) throws SQLException {
+        Map<Long, Instant> times = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, pg_xact_commit_timestamp(xmin) FROM outbox "
+                + "WHERE id = ANY (?) AND current_setting('track_commit_timestamp')::boolean")) {
+            ps.setArray(1, connection.createArrayOf("bigint", entries.stream().map(Entry::id).distinct().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Timestamp at = rs.getTimestamp(2);
+                    if (at != null) {
+                        times.put(rs.getLong(1), at.toInstant());
+                    }
+                }
+            }
+        }
+        return times;
     }
 
     /** Deletes the rows of {@code entries} (published, all of them). */

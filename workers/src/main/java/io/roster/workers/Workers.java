@@ -68,7 +68,8 @@ public final class Workers implements AutoCloseable {
             DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
             JobDispatcher jobs = new JobDispatcher(pool, new InviteChunkHandler(pool, Clock.systemUTC(),
                     config.invitationTtl(), config.publicUrl()), new UsersChunkHandler(pool, Clock.systemUTC()),
-                    new ExportHandler(pool, Clock.systemUTC(), config.exportTtl()));
+                    new ExportHandler(pool, Clock.systemUTC(), config.exportTtl()),
+                    new io.roster.workers.jobs.OutboxGate(pool, config.outboxMaxBacklog(), config.outboxMaxWait()));
             for (int i = 0; i < config.threads(); i++) {
                 ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
                         new KafkaConsumer<>(jobConsumer(config, instance + "-" + i)),

@@ -20,12 +20,15 @@ import java.time.Duration;
  * behind the jobs when cores are short and at full speed when they are not; 0 for the process's own priority);
  * {@code ROSTER_EXPORT_TTL} (how long an export's file is kept, default P7D); {@code ROSTER_PROCESSED_TTL} (how long
  * the mailer remembers the id of a mail it sent, to recognise a re-delivery, default P14D: keep it longer than the
- * mail topic keeps its records, Kafka's default being 7 days).
+ * mail topic keeps its records, Kafka's default being 7 days); {@code ROSTER_OUTBOX_MAX_BACKLOG} (how many
+ * unpublished changes a bulk chunk may start behind, default 3000: about three chunks; 0 turns the gate off) and
+ * {@code ROSTER_OUTBOX_MAX_WAIT} (the longest a chunk waits for the relay, default PT2S).
  */
 public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int outboxBatch, Duration outboxIdle,
                             int healthPort, Duration submissionTimeout, String publicUrl, Duration invitationTtl,
                             String smtpHost, int smtpPort, String smtpFrom, String mailboxDir, boolean mailer,
-                            int mailerNice, Duration exportTtl, Duration processedTtl) {
+                            int mailerNice, Duration exportTtl, Duration processedTtl, int outboxMaxBacklog,
+                            Duration outboxMaxWait) {
 
     public static WorkersConfig from(Settings settings) {
         return new WorkersConfig(
@@ -46,6 +49,8 @@ public record WorkersConfig(KafkaSettings kafka, DbSettings db, int threads, int
                 !settings.string("ROSTER_MAILER", "on").equalsIgnoreCase("off"),
                 settings.integer("ROSTER_MAILER_NICE", 19, 0, 19),
                 settings.duration("ROSTER_EXPORT_TTL", Duration.ofDays(7)),
-                settings.duration("ROSTER_PROCESSED_TTL", Duration.ofDays(14)));
+                settings.duration("ROSTER_PROCESSED_TTL", Duration.ofDays(14)),
+                settings.integer("ROSTER_OUTBOX_MAX_BACKLOG", 3000, 0, 10_000_000),
+                settings.duration("ROSTER_OUTBOX_MAX_WAIT", Duration.ofSeconds(2)));
     }
 }

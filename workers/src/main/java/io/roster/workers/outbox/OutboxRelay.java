@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
@@ -39,6 +41,8 @@ public final class OutboxRelay implements Runnable {
 
     /** The header that carries the event id the change was committed with, on the change and the snapshot. */
     public static final String EVENT_ID = "roster.event-id";
+    /** The header that says when the change was committed in PostgreSQL (absent where it keeps no commit times). */
+    public static final String COMMITTED_AT = "roster.committed-at";
     private static final EventFormat CLOUD_EVENTS_JSON = new JsonFormat();
 
     private final DataSource dataSource;
@@ -95,6 +99,7 @@ public final class OutboxRelay implements Runnable {
         if (entries.isEmpty()) {
             return 0;
         }
+        Map<Long, Instant> committed = Outbox.committedAt(connection, entries);
         List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size() * 2);
         for (Outbox.Entry entry : entries) {
             if (entry.change() != null) {
@@ -103,10 +108,11 @@ public final class OutboxRelay implements Runnable {
                 ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topics.userChanges(),
                         entry.key()).setEvent(CLOUD_EVENTS_JSON, utf8(entry.change()));
                 record.headers().add(EVENT_ID, entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
+                addCommittedAt(record.headers(), committed.get(entry.id()));
                 acks.add(producer.send(record));
             }
             if (entry.snapshot() != null || entry.tombstone()) {
-                acks.add(send(topics.users(), entry, entry.snapshot()));
+                acks.add(send(topics.users(), entry, entry.snapshot(), committed.get(entry.id())));
             }
             if (entry.mail() != null) {
                 // a mail carries its own message id, by which the mailer sends it once
@@ -128,10 +134,18 @@ public final class OutboxRelay implements Runnable {
         return entries.size();
     }
 
-    private Future<RecordMetadata> send(String topic, Outbox.Entry entry, String value) {
+    private Future<RecordMetadata> send(String topic, Outbox.Entry entry, String value, Instant committedAt) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EVENT_ID, entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        addCommittedAt(headers, committedAt);
         return producer.send(new ProducerRecord<>(topic, null, entry.key(), utf8(value), headers));
+    }
+
+    /** When the change was committed (PostgreSQL's commit timestamp, where it tracks them), for lag and latency. */
+    private static void addCommittedAt(org.apache.kafka.common.header.Headers headers, Instant committedAt) {
+        if (committedAt != null) {
+            headers.add(COMMITTED_AT, committedAt.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static byte[] utf8(String value) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,6 +107,11 @@ class OutboxRelayIT {
                     // the CloudEvents Kafka binding, structured mode (TopicReader has had the SDK read each one)
                     assertEquals("application/cloudevents+json",
                             text(events.get(i).headers().lastHeader("content-type").value()));
+                    // when its transaction committed (the test database tracks commit timestamps)
+                    Instant committedAt = Instant.parse(text(events.get(i).headers()
+                            .lastHeader(OutboxRelay.COMMITTED_AT).value()));
+                    assertTrue(committedAt.isAfter(Instant.now().minusSeconds(120)) && !committedAt.isAfter(
+                            Instant.ofEpochMilli(events.get(i).timestamp())), committedAt.toString());
                     if (entry.tombstone()) {
                         assertNull(states.get(i).value());
                     } else {
