@@ -112,6 +112,12 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
                 excluded);
     }
 
+    /** The same query for users of one of its roles only. */
+    public UserListQuery withRole(Role role) {
+        return new UserListQuery(sort, descending, EnumSet.of(role), statuses, tag, text, includeSubOrgs, limit,
+                excluded);
+    }
+
     /** The sort as written in cursors: a cursor only continues the sort it came from. */
     public String sortSpec() {
         return sort.name() + "," + (descending ? "desc" : "asc");

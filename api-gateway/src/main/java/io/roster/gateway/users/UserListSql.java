@@ -24,8 +24,8 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static UserListSql build(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
         List<Object> args = new ArrayList<>();
-        if (query.sort() == UserListQuery.Column.status) {
-            return byStatus(orgId, query, afterKey, afterId, args);
+        if (query.sort() == UserListQuery.Column.status || query.sort() == UserListQuery.Column.role) {
+            return byValue(orgId, query, afterKey, afterId, args);
         }
         // one ordered branch per status value (the filter's, or all three), each walking its (org_id, status, key,
         // id) index, merged in key order
@@ -42,20 +42,42 @@ public record UserListSql(String sql, List<Object> args) {
     }
 
     /**
-     * Sorted by status in lifecycle order (pending, active, inactive; the other way when descending): one branch per
-     * status (the filter's, or all three), each walking its {@code (org_id, status, id)} index in id order under a
-     * constant rank, concatenated by rank. The cursor's key is the rank of the last row's status.
+     * One value of a sort key that takes few values: its cursor key, its SQL literal (the rows' sort value), the
+     * query of its users and the status sets of its ordered walks.
      */
-    private static UserListSql byStatus(UUID orgId, UserListQuery query, String afterKey, UUID afterId,
-                                        List<Object> args) {
-        int afterRank = -1;
-        if (afterKey != null) {
-            try {
-                afterRank = Integer.parseInt(afterKey);
-            } catch (NumberFormatException e) {
-                afterRank = -2;
+    private record Value(String key, String literal, UserListQuery query, List<List<UserStatus>> walks) {
+    }
+
+    /**
+     * Sorted by a key of a few values: status in lifecycle order (pending, active, inactive), role by name (Admin,
+     * Staff, User); the other way when descending. Each value (of the filter's, or all) is read by walks in id order
+     * under a constant sort value, concatenated by value: status walks its {@code (org_id, status, id)} index; role
+     * one {@code (org_id, status, role, id)} walk per status, merged by id. A value before the cursor's is left out,
+     * the cursor's own continues after its id: each walk starts where the page does, at any depth. The cursor's
+     * key is the value (status: its rank).
+     */
+    private static UserListSql byValue(UUID orgId, UserListQuery query, String afterKey, UUID afterId,
+                                       List<Object> args) {
+        List<UserStatus> statuses = query.statuses().isEmpty() ? List.of(UserStatus.values())
+                : List.copyOf(query.statuses());
+        List<Value> values = new ArrayList<>();
+        if (query.sort() == UserListQuery.Column.status) {
+            for (UserStatus status : statuses) {
+                values.add(new Value(Integer.toString(rank(status)), Integer.toString(rank(status)), query,
+                        List.of(List.of(status))));
             }
-            if (afterRank < 0 || afterRank >= UserStatus.values().length) {
+        } else {
+            List<List<UserStatus>> walks = statuses.stream().map(List::of).toList();
+            for (io.roster.contracts.user.Role role : query.roles().isEmpty()
+                    ? List.of(io.roster.contracts.user.Role.values()) : List.copyOf(query.roles())) {
+                values.add(new Value(role.name(), "'" + role.name() + "'::text", query.withRole(role), walks));
+            }
+        }
+        values.sort(java.util.Comparator.comparing(Value::key)); // ranks and role names sort as the key does
+        if (afterKey != null) {
+            boolean known = query.sort() == UserListQuery.Column.status
+                    ? afterKey.matches("[0-2]") : afterKey.matches("Admin|Staff|User");
+            if (!known) {
                 throw io.roster.gateway.problem.ProblemException.invalid("cursor", "is not a cursor this API returned");
             }
         }
@@ -63,25 +85,30 @@ public record UserListSql(String sql, List<Object> args) {
         String direction = descending ? "DESC" : "ASC";
         StringBuilder sql = new StringBuilder("SELECT * FROM (");
         String separator = "";
-        for (UserStatus status : query.statuses().isEmpty() ? List.of(UserStatus.values()) : query.statuses()) {
-            int rank = rank(status);
-            if (afterKey != null && (descending ? rank > afterRank : rank < afterRank)) {
-                continue; // wholly before the cursor
+        for (Value value : values) {
+            if (afterKey != null) {
+                int order = value.key().compareTo(afterKey);
+                if (descending ? order > 0 : order < 0) {
+                    continue; // wholly before the cursor
+                }
             }
-            sql.append(separator).append("(SELECT ").append(COLUMNS).append(", '").append(rank)
-                    .append("'::text AS cursor_key, ").append(rank).append(" AS sort_value FROM users WHERE ");
-            where(sql, orgId, query, List.of(status), args);
-            if (afterKey != null && rank == afterRank) {
-                sql.append(" AND id ").append(descending ? "<" : ">").append(" ?");
-                args.add(afterId);
+            for (List<UserStatus> walk : value.walks()) {
+                sql.append(separator).append("(SELECT ").append(COLUMNS).append(", '").append(value.key())
+                        .append("'::text AS cursor_key, ").append(value.literal()).append(" AS sort_value FROM users "
+                                + "WHERE ");
+                where(sql, orgId, value.query(), walk, args);
+                if (afterKey != null && value.key().equals(afterKey)) {
+                    sql.append(" AND id ").append(descending ? "<" : ">").append(" ?");
+                    args.add(afterId);
+                }
+                sql.append(" ORDER BY id ").append(direction).append(" LIMIT ?)");
+                args.add(query.limit() + 1);
+                separator = " UNION ALL ";
             }
-            sql.append(" ORDER BY id ").append(direction).append(" LIMIT ?)");
-            args.add(query.limit() + 1);
-            separator = " UNION ALL ";
         }
         if (separator.isEmpty()) {
-            // the cursor is past every branch: an empty page of the same shape
-            sql.append("SELECT ").append(COLUMNS).append(", ''::text AS cursor_key, 0 AS sort_value FROM users "
+            // the cursor is past every value: an empty page of the same shape
+            sql.append("SELECT ").append(COLUMNS).append(", ''::text AS cursor_key, NULL AS sort_value FROM users "
                     + "WHERE false");
         }
         sql.append(") page ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
