@@ -24,7 +24,10 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static UserListSql build(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
         List<Object> args = new ArrayList<>();
-        if (query.sort() == UserListQuery.Column.status || query.sort() == UserListQuery.Column.role) {
+        // status always; role when several roles are chosen (a role = ANY (...) condition beside the keyset one
+        // would make each walk pass the roles before the cursor's: the deeper the page, the longer)
+        if (query.sort() == UserListQuery.Column.status
+                || (query.sort() == UserListQuery.Column.role && query.roles().size() > 1)) {
             return byValue(orgId, query, afterKey, afterId, args);
         }
         // one ordered branch per status value (the filter's, or all three), each walking its (org_id, status, key,
@@ -50,7 +53,7 @@ public record UserListSql(String sql, List<Object> args) {
 
     /**
      * Sorted by a key of a few values: status in lifecycle order (pending, active, inactive), role by name (Admin,
-     * Staff, User); the other way when descending. Each value (of the filter's, or all) is read by walks in id order
+     * Staff, User; with several roles chosen); the other way when descending. Each value (of the filter's, or all) is read by walks in id order
      * under a constant sort value, concatenated by value: status walks its {@code (org_id, status, id)} index; role
      * one {@code (org_id, status, role, id)} walk per status, merged by id. A value before the cursor's is left out,
      * the cursor's own continues after its id: each walk starts where the page does, at any depth. The cursor's
