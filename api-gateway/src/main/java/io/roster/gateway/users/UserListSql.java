@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import io.roster.contracts.user.UserStatus;
 import java.util.UUID;
@@ -86,7 +87,11 @@ public record UserListSql(String sql, List<Object> args) {
         }
         boolean descending = query.descending();
         String direction = descending ? "DESC" : "ASC";
-        StringBuilder sql = new StringBuilder("SELECT * FROM (");
+        // the walks take ids only (from the index alone, where the filters are in it), then the page's rows are
+        // read by id: a page reads its own rows, not every walk's
+        StringBuilder sql = new StringBuilder("SELECT " + Arrays.stream(COLUMNS.split(", ")).map(c -> "u." + c)
+                .collect(java.util.stream.Collectors.joining(", ")) + ", page.cursor_key, page.sort_value FROM (SELECT "
+                + "* FROM (");
         String separator = "";
         for (Value value : values) {
             if (afterKey != null) {
@@ -96,7 +101,7 @@ public record UserListSql(String sql, List<Object> args) {
                 }
             }
             for (List<UserStatus> walk : value.walks()) {
-                sql.append(separator).append("(SELECT ").append(COLUMNS).append(", '").append(value.key())
+                sql.append(separator).append("(SELECT id, '").append(value.key())
                         .append("'::text AS cursor_key, ").append(value.literal()).append(" AS sort_value FROM users "
                                 + "WHERE ");
                 where(sql, orgId, value.query(), walk, args);
@@ -111,10 +116,11 @@ public record UserListSql(String sql, List<Object> args) {
         }
         if (separator.isEmpty()) {
             // the cursor is past every value: an empty page of the same shape
-            sql.append("SELECT ").append(COLUMNS).append(", ''::text AS cursor_key, NULL AS sort_value FROM users "
-                    + "WHERE false");
+            sql.append("SELECT id, ''::text AS cursor_key, NULL AS sort_value FROM users WHERE false");
         }
-        sql.append(") page ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
+        sql.append(") walks ORDER BY sort_value ").append(direction).append(", id ").append(direction)
+                .append(" LIMIT ?) page JOIN users u ON u.id = page.id ORDER BY page.sort_value ").append(direction)
+                .append(", page.id ").append(direction);
         args.add(query.limit() + 1);
         return new UserListSql(sql.toString(), List.copyOf(args));
     }
