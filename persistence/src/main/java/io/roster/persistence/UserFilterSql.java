@@ -75,7 +75,11 @@ public final class UserFilterSql {
             sql.append(" AND status = ANY (?)");
             args.add(statuses.stream().map(Enum::name).toArray(String[]::new));
         }
-        if (!filter.roles().isEmpty()) {
+        if (filter.roles().size() == 1) {
+            // an equality, not = ANY of one value: an index with role before the sort key is then ordered by it
+            sql.append(" AND role = ?");
+            args.add(filter.roles().get(0).name());
+        } else if (!filter.roles().isEmpty()) {
             sql.append(" AND role = ANY (?)");
             args.add(filter.roles().stream().map(Enum::name).toArray(String[]::new));
         }
