@@ -72,7 +72,7 @@ class ComposeFileTest {
     void appsPublishTheirPortsAndReachTheBrokerAndDatabaseByServiceName() throws IOException {
         Map<String, Object> services = services();
         Map<String, String> ports = Map.of("api-gateway", "8080:8080", "workers", "8081:8081",
-                "streams-topology", "8082:8082", "kafka", "9092:9092", "postgres", "5432:5432", "mailpit", "8025:8025");
+                "streams-topology", "8082:8082", "kafka", "29092:29092", "postgres", "5432:5432", "mailpit", "8025:8025");
         ports.forEach((service, port) -> assertTrue(
                 ((List<String>) ((Map<String, Object>) services.get(service)).get("ports")).contains(port), service));
         Map<String, Object> gateway = (Map<String, Object>) ((Map<String, Object>) services.get("api-gateway"))
@@ -88,9 +88,8 @@ class ComposeFileTest {
     }
 
     /**
-     * Each app's image runs a main class that exists, from a module of that name, and the Dockerfile installs the
-     * modules before it copies their dependencies (a package-only build leaves the sibling modules unresolvable to
-     * the copy, so the image build fails).
+     * Each app's image runs a main class that exists, from a module of that name, with the MAIN it was built
+     * with.
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -107,7 +106,7 @@ class ComposeFileTest {
             assertTrue(Files.exists(classes), main.getName() + " is built by " + app);
         }
         String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
-        assertTrue(dockerfile.contains("-am install"), "the modules are installed before their dependencies are copied");
+        // that its build line builds each app from a clean checkout is DeploymentFilesIT's (it runs the line)
         assertTrue(dockerfile.contains("$MAIN_CLASS"), "the image runs the MAIN it was built with");
     }
 }
