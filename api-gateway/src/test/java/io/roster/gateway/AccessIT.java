@@ -582,7 +582,8 @@ class AccessIT {
         while (refs.find()) {
             schemas.add(refs.group(1));
         }
-        assertEquals(8, schemas.size(), "seven event types and the snapshot: " + schemas);
+        assertEquals(10, schemas.size(), "seven change types, the snapshot, a login and a status transition: "
+                + schemas);
         for (String schema : schemas) {
             ApiClient.Response file = anonymous.get("/api/v1/schemas/" + schema);
             assertEquals(200, file.status(), schema);

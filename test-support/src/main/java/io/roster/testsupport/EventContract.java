@@ -47,7 +47,22 @@ public final class EventContract {
             checkChange(record);
         } else if (record.topic().endsWith("users.v1")) {
             checkSnapshot(record);
+        } else if (record.topic().endsWith("logins.v1") || record.topic().endsWith("user-status.v1")) {
+            checkBinary(record);
         }
+    }
+
+    /**
+     * A record of the logins or the status topic as Roster produces it: a CloudEvent in binary mode (the SDK reads
+     * its ce_* headers), its value the data, valid against the schema its dataschema names.
+     */
+    public static CloudEvent checkBinary(ConsumerRecord<String, byte[]> record) {
+        CloudEvent event = KafkaMessageFactory.createReader(record).toEvent();
+        assertEquals(record.key(), event.getSubject(), "the key is the user id, the event's subject");
+        assertEquals("application/json", event.getDataContentType());
+        assertEquals(UserChangeEvent.SCHEMA_PREFIX + event.getType(), String.valueOf(event.getDataSchema()));
+        assertValid(event.getType(), read(record.value()));
+        return event;
     }
 
     /**

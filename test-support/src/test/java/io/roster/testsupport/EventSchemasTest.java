@@ -101,6 +101,28 @@ class EventSchemasTest {
     }
 
     @Test
+    void loginsAndStatusTransitionsAreBinaryModeCloudEventsWhoseValueIsTheirData() {
+        io.roster.contracts.event.LoginSucceeded login = new io.roster.contracts.event.LoginSucceeded(USER, null,
+                AT, null);
+        io.roster.contracts.event.StatusChanged transition = new io.roster.contracts.event.StatusChanged(USER, ORG,
+                UserStatus.pending, UserStatus.active, AT, AT);
+        for (Object[] sample : new Object[][] {{login, io.roster.contracts.event.LoginSucceeded.TYPE, UUID.randomUUID()},
+                {transition, io.roster.contracts.event.StatusChanged.TYPE, transition.eventId()}}) {
+            ProducerRecord<String, byte[]> sent = io.roster.platform.CloudEventRecords.binary("roster.logins.v1",
+                    USER.toString(), (UUID) sample[2], (String) sample[1], "/roster/test", AT, USER.toString(),
+                    Json.write(sample[0]));
+            ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(sent.topic(), 0, 0L, 0L,
+                    TimestampType.CREATE_TIME, 0, 0, sent.key(), sent.value(), sent.headers(),
+                    java.util.Optional.empty());
+            CloudEvent read = EventContract.checkBinary(record);
+            assertEquals(sample[1], read.getType());
+            assertEquals(new String(Json.write(sample[0])), new String(record.value()), "the value is the data");
+        }
+        assertEquals(transition.eventId(), new io.roster.contracts.event.StatusChanged(USER, ORG, UserStatus.pending,
+                UserStatus.active, AT, AT).eventId(), "the same transition, the same id");
+    }
+
+    @Test
     void theEnvelopeListsExactlyTheTypesThereAreEachWithItsSchema() {
         JsonNode envelope = EventContract.schemaDocument(UserChangeEvent.ENVELOPE_SCHEMA);
         List<String> types = new ArrayList<>();

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Checks credentials and opens a session. A wrong email and a wrong password get the same answer after the same
@@ -116,8 +115,9 @@ public class LoginService {
 
     private void publishLogin(LoginSucceeded event) {
         try {
-            producer.send(new ProducerRecord<>(topics.logins(), Keys.user(event.userId()), Json.write(event)))
-                    .get(30, TimeUnit.SECONDS);
+            producer.send(io.roster.platform.CloudEventRecords.binary(topics.logins(), Keys.user(event.userId()),
+                    UUID.randomUUID(), LoginSucceeded.TYPE, "/roster/api-gateway", event.at(),
+                    event.userId().toString(), Json.write(event))).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("Interrupted while recording the login.", Duration.ofSeconds(1));

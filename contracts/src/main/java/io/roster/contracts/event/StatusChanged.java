@@ -11,6 +11,16 @@ import java.util.UUID;
  */
 public record StatusChanged(UUID userId, UUID orgId, UserStatus from, UserStatus to, Instant at, Instant lastLoginAt) {
 
+    /** Its CloudEvents type (binary mode on the topic: this record is the data). */
+    public static final String TYPE = "io.roster.user.status-transition.v1";
+
+    /** The id of this transition: the same whenever the topology emits it again (a user, a new status, a time). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public UUID eventId() {
+        return UUID.nameUUIDFromBytes((userId + "|" + to + "|" + at).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+
     /** A transition without a user, an organization, a new status or a time cannot apply: it is unreadable. */
     public StatusChanged {
         java.util.Objects.requireNonNull(userId, "userId");

@@ -77,8 +77,8 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
         due.put(dueKey(dueAt, userId), NOTHING);
         UserStatus from = before == null ? UserStatus.pending : before.status();
         if (from != UserStatus.active) {
-            context.forward(new Record<>(userId, new StatusChanged(UUID.fromString(userId), orgId, from,
-                    UserStatus.active, login.at(), login.at()), timestamp));
+            emit(userId, new StatusChanged(UUID.fromString(userId), orgId, from, UserStatus.active, login.at(),
+                    login.at()), timestamp);
         }
     }
 
@@ -125,9 +125,20 @@ final class StatusProcessor implements Processor<String, Object, String, StatusC
                 continue;
             }
             users.put(userId, new UserActivity(activity.orgId(), UserStatus.inactive, activity.lastLoginAt(), null));
-            context.forward(new Record<>(userId, new StatusChanged(UUID.fromString(userId), activity.orgId(),
-                    UserStatus.active, UserStatus.inactive, activity.dueAt(), activity.lastLoginAt()), now));
+            emit(userId, new StatusChanged(UUID.fromString(userId), activity.orgId(), UserStatus.active,
+                    UserStatus.inactive, activity.dueAt(), activity.lastLoginAt()), now);
         }
+    }
+
+    /**
+     * Forwards a transition as a CloudEvent in binary mode: the transition is the value, its attributes the
+     * {@code ce_*} headers (the SDK's), its id the same whenever the same transition is emitted again.
+     */
+    private void emit(String userId, StatusChanged transition, long timestamp) {
+        var headers = io.roster.platform.CloudEventRecords.binary("unused", userId, transition.eventId(),
+                StatusChanged.TYPE, "/roster/streams-topology", transition.at(), userId,
+                io.roster.contracts.serde.Json.write(transition)).headers();
+        context.forward(new Record<>(userId, transition, timestamp, headers));
     }
 
     private static final byte[] NOTHING = new byte[0];
