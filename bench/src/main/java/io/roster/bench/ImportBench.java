@@ -76,6 +76,9 @@ final class ImportBench {
                 double raw = rows / copies.get(copies.size() / 2);
                 double fastest = rows / copies.get(0);
                 double minimal = rows / runs.minimal().get(runs.minimal().size() / 2);
+                if (options.values().getOrDefault("breakdown", "false").equals("true")) {
+                    breakdown(baseline, csv, rows);
+                }
                 stack.statements("raw COPY of " + rows);
                 stack.resetPeaks();
                 double seconds = upload(stack, csv, rows);
@@ -216,6 +219,76 @@ final class ImportBench {
         seconds.sort(null);
         minimal.sort(null);
         return new Copies(seconds, minimal);
+    }
+
+    /**
+     * What each index of our users table adds to a user row's COPY: the file into an empty minimal table, then into
+     * an empty minimal table with that one index more (each the median of three), and the whole table. Printed as
+     * microseconds per row; the rest (the whole table less the minimal one and the indexes) is its triggers and the
+     * indexes' interplay.
+     */
+    private static void breakdown(HikariDataSource baseline, Path csv, int rows) throws Exception {
+        List<String[]> indexes = new java.util.ArrayList<>();
+        try (Connection c = baseline.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = "
+                     + "'baseline' AND tablename = 'users' AND indexname NOT IN ('users_pkey', 'users_email') "
+                     + "ORDER BY indexname")) {
+            while (rs.next()) {
+                indexes.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        UUID org = UUID.randomUUID();
+        try (Connection c = baseline.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO organizations (id, name, path, depth) VALUES ('" + org + "', 'breakdown', ARRAY['"
+                    + org + "'::uuid], 1)");
+        }
+        double minimal = probe(baseline, org, csv, null);
+        Table table = new Table("what a user row writes", "µs per row", "rows/s alone");
+        table.row("minimal table (columns, primary key, unique email)", String.format("%.1f", minimal * 1e6 / rows),
+                Table.rate(rows / minimal));
+        double sum = 0;
+        for (String[] index : indexes) {
+            double with = probe(baseline, org, csv, index[1].replace(" ON baseline.users ", " ON probe ")
+                    .replace("INDEX " + index[0], "INDEX probe_" + index[0]));
+            sum += with - minimal;
+            table.row("+ " + index[0] + " " + index[1].substring(index[1].indexOf(" USING ") + 7),
+                    String.format("%+.1f", (with - minimal) * 1e6 / rows), Table.rate(rows / with));
+        }
+        double whole = probe(baseline, org, csv, "users");
+        table.row("our whole users table (all indexes, count triggers)", String.format("%.1f", whole * 1e6 / rows),
+                Table.rate(rows / whole));
+        table.row("  of which not the indexes one by one (triggers, interplay)",
+                String.format("%+.1f", (whole - minimal - sum) * 1e6 / rows), "");
+        System.out.printf("%nWhat a user row costs to COPY, %,d rows into empty tables, median of 3 each%n%n", rows);
+        table.print();
+    }
+
+    /**
+     * Median seconds of three COPYs of the file into a fresh table: the minimal one with {@code index} (a CREATE
+     * INDEX on {@code probe}) or without (null), or our own users table (emptied) when {@code index} is "users".
+     */
+    private static double probe(HikariDataSource baseline, UUID org, Path csv, String index) throws Exception {
+        List<Double> seconds = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String table = "users".equals(index) ? "users" : "probe";
+            try (Connection c = baseline.getConnection(); Statement s = c.createStatement()) {
+                if (table.equals("users")) {
+                    s.execute("TRUNCATE users CASCADE"); // the baseline schema's: empty, as the probes
+                } else {
+                    s.execute("DROP TABLE IF EXISTS probe");
+                    s.execute("CREATE TABLE probe (LIKE users INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING "
+                            + "CONSTRAINTS)");
+                    s.execute("ALTER TABLE probe ADD PRIMARY KEY (id)");
+                    s.execute("CREATE UNIQUE INDEX probe_email ON probe (email)");
+                    if (index != null) {
+                        s.execute(index);
+                    }
+                }
+            }
+            seconds.add(copy(baseline, org, csv, table));
+        }
+        seconds.sort(null);
+        return seconds.get(1);
     }
 
     /** Seconds to COPY the file's rows into {@code table} of the baseline schema, in {@code org} (a raw limit). */
