@@ -231,13 +231,18 @@ class UserListIT {
 
     @Test
     void aForgedRoleCursorIsABadRequest() {
-        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"s\":\"role,asc\",\"k\":\"Owner\",\"i\":\"00000000-0000-0000-0000-000000000000\"}"
-                        .getBytes(StandardCharsets.UTF_8));
+        String forged = forged("role,asc", "Owner");
         ApiClient.Response response = admin.get("/api/v1/orgs/" + org + "/users?sort=role&role=Admin,Staff&cursor="
                 + forged);
         assertEquals(400, response.status(), response.body());
         assertEquals("cursor", response.json().at("/errors/0/field").asText());
+    }
+
+    /** A cursor this API never returned: {@code key} after the zero id, in the sort {@code sort}. */
+    static String forged(String sort, String key) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"s\":\"" + sort
+                + "\",\"k\":\"" + key + "\",\"i\":\"00000000-0000-0000-0000-000000000000\"}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     static List<String> tags(JsonNode user) {
@@ -248,9 +253,7 @@ class UserListIT {
 
     @Test
     void aForgedTagsCursorIsABadRequest() {
-        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"s\":\"tags,asc\",\"k\":\"not an array\",\"i\":\"00000000-0000-0000-0000-000000000000\"}"
-                        .getBytes(StandardCharsets.UTF_8));
+        String forged = forged("tags,asc", "not an array");
         ApiClient.Response response = admin.get("/api/v1/orgs/" + org + "/users?sort=tags&cursor=" + forged);
         assertEquals(400, response.status(), response.body());
         assertEquals("cursor", response.json().at("/errors/0/field").asText());
@@ -258,9 +261,7 @@ class UserListIT {
 
     @Test
     void aForgedStatusCursorIsABadRequest() {
-        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"s\":\"status,asc\",\"k\":\"9\",\"i\":\"00000000-0000-0000-0000-000000000000\"}"
-                        .getBytes(StandardCharsets.UTF_8));
+        String forged = forged("status,asc", "9");
         ApiClient.Response response = admin.get("/api/v1/orgs/" + org + "/users?sort=status&cursor=" + forged);
         assertEquals(400, response.status(), response.body());
         assertEquals("cursor", response.json().at("/errors/0/field").asText());

@@ -11,7 +11,6 @@ import io.roster.contracts.serde.Json;
 import io.roster.example.UserDirectory;
 import io.roster.persistence.Database;
 import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
 import io.roster.testsupport.ApiClient;
 import io.roster.testsupport.Sql;
 import io.roster.testsupport.TestEnv;
@@ -154,7 +153,7 @@ class ChangeStreamIT {
                         List.of(prefix + "users.v1", prefix + "user-changes.v1"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> directory.readUpTo(end));
 
-                Map<String, JsonNode> table = table(pool, org);
+                Map<String, JsonNode> table = io.roster.testsupport.UserSnapshots.of(pool, UUID.fromString(org));
                 assertEquals(rows + 1 - 50 - 100, table.size(), "the admin and the imported, less moved and deleted");
                 assertEquals(table, directory.users(), "the copy equals the users table");
                 assertEquals(0, directory.conflicts(), "no event id came with two payloads");
@@ -208,29 +207,6 @@ class ChangeStreamIT {
                 }
             }
             return ids;
-        });
-    }
-
-    /** The organization's users as the snapshot topic carries them. */
-    static Map<String, JsonNode> table(javax.sql.DataSource pool, String org) {
-        ObjectMapper json = new ObjectMapper();
-        return Tx.run(pool, c -> {
-            Map<String, JsonNode> users = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT
-                    + " FROM users WHERE org_id = ?::uuid")) {
-                ps.setString(1, org);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        var user = Users.snapshot(rs);
-                        try {
-                            users.put(user.id().toString(), json.readTree(Json.write(user)));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }
-                }
-            }
-            return users;
         });
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roster.contracts.Keys;
 import io.roster.contracts.job.InviteChunk;
 import io.roster.contracts.job.InviteRow;
@@ -27,8 +26,6 @@ import io.roster.workers.WorkersConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -140,26 +137,12 @@ class RosterAdminIT {
             assertTrue(out.contains("queued the state of 2,500 users"), out);
             assertTrue(out.contains("published"), out);
 
-            Map<String, JsonNode> table = new HashMap<>();
-            ObjectMapper json = new ObjectMapper();
-            Tx.run(pool, c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        var user = Users.snapshot(rs);
-                        try {
-                            table.put(user.id().toString(), json.readTree(Json.write(user)));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }
-                }
-                return null;
-            });
+            Map<String, JsonNode> table = io.roster.testsupport.UserSnapshots.of(pool, null);
             Map<String, JsonNode> topic = new HashMap<>();
             try (TopicReader reader = new TopicReader(env.kafka().bootstrapServers(), env.topics().users())) {
                 for (ConsumerRecord<String, byte[]> record : reader.awaitAtLeast(2500, Duration.ofSeconds(60))) {
-                    topic.put(record.key(), json.readTree(record.value())); // each checked against its schema
+                    // each checked against its schema
+                    topic.put(record.key(), io.roster.testsupport.UserSnapshots.read(record.value()));
                 }
             }
             assertEquals(table, topic, "one record per user, as the table says");
