@@ -164,6 +164,8 @@ public final class LocalRun implements AutoCloseable {
         System.out.println("  API:        " + api + "/api/v1   (health: " + api + "/health)");
         System.out.println("  Health:     workers :" + run.system().workers().healthPort() + "/health, streams :"
                 + run.system().streamsHealthPort() + "/health");
+        System.out.println("  Metrics:    " + api + "/prometheus, workers :" + run.system().workers().healthPort()
+                + "/prometheus, streams :" + run.system().streamsHealthPort() + "/prometheus (Prometheus text)");
         System.out.println("  Kafka:      " + run.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"));
         System.out.println("  PostgreSQL: " + run.env().get("ROSTER_DB_URL") + " (user " + run.env().get("ROSTER_DB_USER")
                 + ")");

@@ -109,4 +109,45 @@ class ComposeFileTest {
         // that its build line builds each app from a clean checkout is DeploymentFilesIT's (it runs the line)
         assertTrue(dockerfile.contains("$MAIN_CLASS"), "the image runs the MAIN it was built with");
     }
+
+    /**
+     * Prometheus scrapes each app's service at the port the app serves on (its own setting in compose) and the path
+     * the apps serve metrics at; Grafana's mounts exist in the repository, and the dashboard's panels use the data
+     * source Grafana is provisioned with.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEachAppAndGrafanaLoadsTheDashboard() throws IOException {
+        Map<String, Object> services = services();
+        Map<String, Object> prometheus;
+        try (InputStream in = Files.newInputStream(Path.of("..", "deploy", "prometheus", "prometheus.yml"))) {
+            prometheus = new Yaml().load(in);
+        }
+        Map<String, String> ports = Map.of("api-gateway", "ROSTER_HTTP_PORT", "workers", "ROSTER_WORKERS_HEALTH_PORT",
+                "streams-topology", "ROSTER_STREAMS_HEALTH_PORT");
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
+        assertEquals(ports.keySet(), new HashSet<>(jobs.stream().map(j -> (String) j.get("job_name")).toList()));
+        for (Map<String, Object> job : jobs) {
+            String app = (String) job.get("job_name");
+            assertEquals("/prometheus", job.get("metrics_path"), app);
+            Map<String, Object> sd = ((List<Map<String, Object>>) job.get("dns_sd_configs")).get(0);
+            assertEquals(List.of(app), sd.get("names"), "scrapes every replica of the service " + app);
+            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) services.get(app)).get("environment");
+            assertEquals(env.get(ports.get(app)), String.valueOf(sd.get("port")), app + "'s port");
+        }
+        for (String service : List.of("prometheus", "grafana")) {
+            for (String volume : (List<String>) ((Map<String, Object>) services.get(service)).get("volumes")) {
+                if (volume.startsWith("./")) {
+                    Path host = Path.of("..", volume.substring(2, volume.indexOf(':')));
+                    assertTrue(Files.exists(host), service + " mounts " + host + ", which must exist");
+                }
+            }
+        }
+        String dashboard = Files.readString(Path.of("..", "deploy", "grafana", "dashboards", "roster.json"));
+        String datasources = Files.readString(Path.of("..", "deploy", "grafana", "provisioning", "datasources",
+                "prometheus.yml"));
+        assertTrue(datasources.contains("uid: prometheus") && datasources.contains("url: http://prometheus:9090"));
+        assertTrue(dashboard.contains("\"uid\": \"prometheus\"") && !dashboard.contains("${DS_"),
+                "panels name the provisioned data source, not an import variable");
+    }
 }

@@ -26,6 +26,35 @@ public final class Database {
         return new HikariDataSource(config);
     }
 
+    /**
+     * A health check of the pool's database: a connection of its own (never one of the pool's, which a busy app may
+     * all have taken) answers {@code SELECT 1} within two seconds; the detail says so with the pool's busy, idle and
+     * waiting counts, or why it did not.
+     */
+    public static io.roster.platform.Health.Check check(HikariDataSource pool) {
+        if (pool.isClosed()) {
+            return io.roster.platform.Health.Check.down("the pool is closed");
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) {
+            props.setProperty("password", pool.getPassword());
+        }
+        props.setProperty("connectTimeout", "2");
+        props.setProperty("socketTimeout", "2");
+        props.setProperty("ApplicationName", pool.getPoolName() + "-health");
+        try (java.sql.Connection connection = new org.postgresql.Driver().connect(pool.getJdbcUrl(), props);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            var stats = pool.getHikariPoolMXBean();
+            return io.roster.platform.Health.Check.up(stats == null ? "answers"
+                    : "answers; pool: " + stats.getActiveConnections() + " busy, " + stats.getIdleConnections()
+                    + " idle, " + stats.getThreadsAwaitingConnection() + " waiting");
+        } catch (java.sql.SQLException e) {
+            return io.roster.platform.Health.Check.down("no answer: " + e.getSQLState() + " " + e.getMessage());
+        }
+    }
+
     /** Brings {@code schema} up to the newest migration under {@code db/migration}. */
     public static void migrate(DataSource dataSource, String schema) {
         Flyway.configure()

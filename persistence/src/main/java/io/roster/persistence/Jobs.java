@@ -102,15 +102,18 @@ public final class Jobs {
         }
     }
 
-    /** Records a claimed chunk as skipped (its job was cancelled): none of its rows is applied. */
-    public static void skipChunk(Connection connection, UUID jobId, int chunkNo, int rows) throws SQLException {
+    /**
+     * Records a claimed chunk as skipped (its job was cancelled): none of its rows is applied.
+     * @return the job's final state when this chunk finished it, else null
+     */
+    public static String skipChunk(Connection connection, UUID jobId, int chunkNo, int rows) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE job_chunks SET skipped = true WHERE job_id = ? AND chunk_no = ?")) {
             ps.setObject(1, jobId);
             ps.setInt(2, chunkNo);
             ps.executeUpdate();
         }
-        addToJob(connection, jobId, 0, 0, 0, rows);
+        return addToJob(connection, jobId, 0, 0, 0, rows);
     }
 
     /**
@@ -127,9 +130,10 @@ public final class Jobs {
 
     /**
      * Records a claimed chunk's counts and adds them to the job, finishing the job with its last chunk. Call in
-     * the transaction that claimed and applied the chunk.
+     * the transaction that claimed and applied the chunk. @return the job's final state when this chunk finished it,
+     * else null
      */
-    public static void completeChunk(Connection connection, UUID jobId, int chunkNo, int succeeded, int failed)
+    public static String completeChunk(Connection connection, UUID jobId, int chunkNo, int succeeded, int failed)
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE job_chunks SET succeeded = ?, failed = ? WHERE job_id = ? AND chunk_no = ?")) {
@@ -139,14 +143,15 @@ public final class Jobs {
             ps.setInt(4, chunkNo);
             ps.executeUpdate();
         }
-        addToJob(connection, jobId, succeeded + failed, succeeded, failed, 0);
+        return addToJob(connection, jobId, succeeded + failed, succeeded, failed, 0);
     }
 
     /**
      * Records a claimed chunk that can never be applied: all its rows failed, none applied, and the job's failure
      * reason says why (the first such reason is kept). Call in the transaction that claimed the chunk.
+     * @return the job's final state when this chunk finished it, else null
      */
-    public static void failChunk(Connection connection, UUID jobId, int chunkNo, int rows, String reason)
+    public static String failChunk(Connection connection, UUID jobId, int chunkNo, int rows, String reason)
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE jobs SET failure_reason = coalesce(failure_reason, ?) WHERE id = ?")) {
@@ -154,11 +159,11 @@ public final class Jobs {
             ps.setObject(2, jobId);
             ps.executeUpdate();
         }
-        completeChunk(connection, jobId, chunkNo, 0, rows);
+        return completeChunk(connection, jobId, chunkNo, 0, rows);
     }
 
-    /** Adds one chunk's counts to its job, finishing the job with its last chunk. */
-    private static void addToJob(Connection connection, UUID jobId, int processed, int succeeded, int failed,
+    /** Adds one chunk's counts to its job, finishing the job with its last chunk. @return the final state, or null */
+    private static String addToJob(Connection connection, UUID jobId, int processed, int succeeded, int failed,
                                  int skipped) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET "
                 + "processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, skipped = skipped + ?, "
@@ -169,7 +174,7 @@ public final class Jobs {
                 + "             WHEN succeeded + ? = 0 THEN 'failed' "
                 + "             ELSE 'partially_succeeded' END, "
                 + "finished_at = CASE WHEN chunks_done + 1 >= chunk_count THEN clock_timestamp() END "
-                + "WHERE id = ?")) {
+                + "WHERE id = ? RETURNING CASE WHEN finished_at IS NOT NULL THEN state END")) {
             ps.setInt(1, processed);
             ps.setInt(2, succeeded);
             ps.setInt(3, failed);
@@ -177,8 +182,11 @@ public final class Jobs {
             ps.setInt(5, failed);
             ps.setInt(6, succeeded);
             ps.setObject(7, jobId);
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("job " + jobId + " does not exist");
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("job " + jobId + " does not exist");
+                }
+                return rs.getString(1);
             }
         }
     }
@@ -273,5 +281,18 @@ public final class Jobs {
             ps.setObject(1, jobId);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /** Jobs queued or running, by type and state (read through the partial index {@code jobs_open}). */
+    public static java.util.Map<java.util.List<String>, Long> openCounts(Connection connection) throws SQLException {
+        java.util.Map<java.util.List<String>, Long> counts = new java.util.HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT type, state, count(*) FROM jobs "
+                + "WHERE state IN ('queued', 'running') GROUP BY type, state");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(List.of(rs.getString(1), rs.getString(2)), rs.getLong(3));
+            }
+        }
+        return counts;
     }
 }

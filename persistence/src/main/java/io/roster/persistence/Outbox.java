@@ -238,4 +238,21 @@ public final class Outbox {
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
     }
+
+    /** What waits to be published: rows and entries (counted up to {@code cap} rows) and the oldest row's age. */
+    public record Backlog(long rows, long entries, java.time.Duration oldestAge) {
+    }
+
+    public static Backlog backlog(Connection connection, int cap) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*), coalesce(sum(entries), 0), "
+                + "coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0) "
+                + "FROM (SELECT entries, created_at FROM outbox ORDER BY id LIMIT ?) o")) {
+            ps.setInt(1, cap);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Backlog(rs.getLong(1), rs.getLong(2),
+                        java.time.Duration.ofMillis(Math.round(rs.getDouble(3) * 1000)));
+            }
+        }
+    }
 }

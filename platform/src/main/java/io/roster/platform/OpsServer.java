@@ -1,53 +1,62 @@
 package io.roster.platform;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /health} for an app without an HTTP framework: 200 {@code {"status":"UP"}} while the check holds,
- * 503 {@code {"status":"DOWN"}} otherwise; any other path or method is a problem+json 404 or 405, as on the
- * gateway. Port 0 picks a free port.
+ * The operations port of an app without an HTTP framework: {@code GET /health} answers 200 with every check UP,
+ * else 503, each check with its reason ({@link Health}); {@code GET /prometheus} is the app's metrics in
+ * Prometheus' text format (the gateway serves both on its own port, at the same paths). Any other path or method is
+ * a problem+json 404 or 405, as on the gateway. Port 0 picks a free port.
  */
-public final class HealthServer implements AutoCloseable {
+public final class OpsServer implements AutoCloseable {
+
+    private static final String PROBLEM = "application/problem+json";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer server;
 
-    private HealthServer(HttpServer server) {
+    private OpsServer(HttpServer server) {
         this.server = server;
     }
 
-    public static HealthServer start(String host, int port, BooleanSupplier up) {
+    public static OpsServer start(String host, int port, Health health, PrometheusMeterRegistry registry) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
             server.createContext("/", exchange -> {
                 String path = exchange.getRequestURI().getPath();
                 String method = exchange.getRequestMethod();
-                if (!path.equals("/health")) {
+                if (!path.equals("/health") && !path.equals("/prometheus")) {
                     send(exchange, 404, PROBLEM, problem(404, "not-found", "Not found",
-                            "This port serves GET /health only."));
+                            "This port serves GET /health and GET /prometheus only."));
                 } else if (!method.equals("GET") && !method.equals("HEAD")) {
                     exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                     send(exchange, 405, PROBLEM, problem(405, "method-not-allowed", "Method not allowed",
-                            method + " is not allowed on /health."));
+                            method + " is not allowed on " + path + "."));
+                } else if (path.equals("/prometheus")) {
+                    send(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
                 } else {
-                    boolean healthy = up.getAsBoolean();
-                    send(exchange, healthy ? 200 : 503, "application/json",
-                            healthy ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+                    Health.Report report = health.report();
+                    send(exchange, report.up() ? 200 : 503, "application/json", report.json());
                 }
             });
+            // health must answer while a scrape or a slow check runs
+            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                Thread thread = new Thread(r, "ops-http-" + port);
+                thread.setDaemon(true);
+                return thread;
+            }));
             server.start();
-            return new HealthServer(server);
+            return new OpsServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not open the health endpoint on " + host + ":" + port, e);
+            throw new UncheckedIOException("could not open the operations port on " + host + ":" + port, e);
         }
     }
-
-    private static final String PROBLEM = "application/problem+json";
 
     private static String problem(int status, String slug, String title, String detail) {
         return "{\"type\":\"/problems/" + slug + "\",\"title\":\"" + title + "\",\"status\":" + status
@@ -75,5 +84,6 @@ public final class HealthServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

@@ -5,7 +5,10 @@ import io.roster.persistence.Database;
 import io.roster.persistence.Jobs;
 import io.roster.persistence.ProcessedMessages;
 import io.roster.persistence.Tx;
-import io.roster.platform.HealthServer;
+import io.roster.platform.AppMetrics;
+import io.roster.platform.Health;
+import io.roster.platform.OpsServer;
+import io.roster.workers.metrics.WorkerMetrics;
 import io.roster.platform.ThreadPriority;
 import io.roster.platform.TopicProvisioner;
 import io.roster.workers.bulk.UsersChunkHandler;
@@ -55,40 +58,46 @@ public final class Workers implements AutoCloseable {
     private final List<ConsumerLoop<?>> consumers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final OutboxRelay relay;
-    private final HealthServer health;
+    private final OpsServer ops;
+    private final AppMetrics metrics;
     private java.util.concurrent.ScheduledExecutorService sweeper;
 
     private Workers(WorkersConfig config, ConsumerLoop.AfterApply<JobCommand> afterApply) {
         String instance = "roster-workers-" + UUID.randomUUID().toString().substring(0, 8);
         pool = Database.pool(config.db().withPoolSize(Math.max(config.db().poolSize(), config.threads() * 2 + 2)), instance);
+        metrics = new AppMetrics("workers", instance);
         try {
+            pool.setMetricRegistry(metrics.registry());
             Database.migrate(pool, config.db().schema());
             TopicProvisioner.ensureTopics(config.kafka());
-            producer = new KafkaProducer<>(config.kafka().producer(instance));
-            DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID);
+            producer = metrics.producer(new KafkaProducer<>(config.kafka().producer(instance)));
+            DeadLetters deadLetters = new DeadLetters(producer, config.kafka().topics(), GROUP_ID, metrics.registry());
+            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), pool);
             JobDispatcher jobs = new JobDispatcher(pool, new InviteChunkHandler(pool, Clock.systemUTC(),
                     config.invitationTtl(), config.publicUrl()), new UsersChunkHandler(pool, Clock.systemUTC()),
                     new ExportHandler(pool, Clock.systemUTC(), config.exportTtl()),
-                    new io.roster.workers.jobs.OutboxGate(pool, config.outboxMaxBacklog(), config.outboxMaxWait()));
+                    new io.roster.workers.jobs.OutboxGate(pool, config.outboxMaxBacklog(), config.outboxMaxWait()),
+                    workerMetrics);
             for (int i = 0; i < config.threads(); i++) {
                 ConsumerLoop<JobCommand> consumer = new ConsumerLoop<>(
-                        new KafkaConsumer<>(jobConsumer(config, instance + "-" + i)),
+                        metrics.consumer(new KafkaConsumer<>(jobConsumer(config, instance + "-" + i)), GROUP_ID),
                         List.of(config.kafka().topics().invites(), config.kafka().topics().bulkActions(),
                                 config.kafka().topics().transfers(), config.kafka().topics().exports()), JobCommand.class, jobs, deadLetters, afterApply);
                 consumers.add(consumer);
                 threads.add(start(consumer, instance + "-jobs-" + i));
             }
             ConsumerLoop<StatusChanged> statuses = new ConsumerLoop<>(
-                    new KafkaConsumer<>(config.kafka().consumer(STATUS_GROUP_ID, instance + "-status")),
+                    metrics.consumer(new KafkaConsumer<>(config.kafka().consumer(STATUS_GROUP_ID, instance + "-status")),
+                            STATUS_GROUP_ID),
                     List.of(config.kafka().topics().userStatus()), StatusChanged.class,
                     new StatusChangeHandler(pool), deadLetters, ConsumerLoop.AfterApply.none());
             consumers.add(statuses);
             threads.add(start(statuses, instance + "-status"));
             if (config.mailer()) {
                 ConsumerLoop<MailMessage> mails = new ConsumerLoop<>(
-                        new KafkaConsumer<>(mailConsumer(config, instance + "-mail")),
+                        metrics.consumer(new KafkaConsumer<>(mailConsumer(config, instance + "-mail")), MAIL_GROUP_ID),
                         List.of(config.kafka().topics().mail()), MailMessage.class,
-                        new Mailer(pool, MailSender.from(config)), deadLetters, ConsumerLoop.AfterApply.none());
+                        new Mailer(pool, MailSender.from(config), metrics.registry()), deadLetters, ConsumerLoop.AfterApply.none());
                 consumers.add(mails);
                 int nice = config.mailerNice();
                 threads.add(start(() -> {
@@ -98,17 +107,54 @@ public final class Workers implements AutoCloseable {
             }
             relay = new OutboxRelay(pool, producer, config.kafka().topics(), config.outboxBatch(), config.outboxIdle());
             threads.add(start(relay, instance + "-outbox"));
-            sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, instance + "-sweeper"));
+            io.micrometer.core.instrument.Gauge.builder("roster.outbox.relay.active", relay, r -> r.active() ? 1 : 0)
+                    .description("1 on the worker whose relay holds the lock and publishes").register(metrics.registry());
+            io.micrometer.core.instrument.FunctionCounter.builder("roster.outbox.published", relay,
+                    OutboxRelay::published).description("outbox entries published by this worker's relay")
+                    .register(metrics.registry());
+            sweeper = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> new Thread(r, instance + "-sweeper"));
             long period = Math.max(1, Math.min(30, config.submissionTimeout().toSeconds()));
             sweeper.scheduleWithFixedDelay(() -> sweep(config), period, period, java.util.concurrent.TimeUnit.SECONDS);
-            health = HealthServer.start("0.0.0.0", config.healthPort(),
-                    () -> !pool.isClosed() && threads.stream().allMatch(Thread::isAlive)
-                            && consumers.stream().allMatch(ConsumerLoop::healthy));
+            sweeper.scheduleWithFixedDelay(() -> refresh(workerMetrics), 0, METRICS_REFRESH.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            Health health = new Health()
+                    .with("database", () -> Database.check(pool))
+                    .with("broker", metrics.brokerCheck(config.kafka().bootstrapServers()))
+                    .with("outboxRelay", () -> relayCheck());
+            for (int i = 0; i < consumers.size(); i++) {
+                ConsumerLoop<?> consumer = consumers.get(i);
+                Thread thread = threads.get(i);
+                health.with(thread.getName().substring(instance.length() + 1), () -> thread.isAlive() ? consumer.check()
+                        : Health.Check.down("the thread stopped"));
+            }
+            ops = OpsServer.start("0.0.0.0", config.healthPort(), health, metrics.registry());
         } catch (RuntimeException e) {
+            metrics.close();
             pool.close();
             throw e;
         }
-        LOG.info("Workers started: {} job threads, health on :{}", config.threads(), health.port());
+        LOG.info("Workers started: {} job threads, health and metrics on :{}", config.threads(), ops.port());
+    }
+
+    /** How often the gauges read from the database (open jobs, the outbox backlog) are refreshed. */
+    static final java.time.Duration METRICS_REFRESH = java.time.Duration.ofSeconds(5);
+
+    private void refresh(WorkerMetrics workerMetrics) {
+        try {
+            workerMetrics.refresh();
+        } catch (RuntimeException e) {
+            LOG.debug("Could not refresh the database gauges: {}", io.roster.workers.consume.Failures.describe(e));
+        }
+    }
+
+    /** The relay thread runs; whether it publishes here or stands by (another worker holds the lock). */
+    private Health.Check relayCheck() {
+        Thread thread = threads.get(threads.size() - 1);
+        if (!thread.isAlive()) {
+            return Health.Check.down("the relay thread stopped");
+        }
+        return Health.Check.up(relay.active() ? "active: publishing the outbox"
+                : "standing by (another worker holds the relay lock, or the database is away)");
     }
 
     /**
@@ -185,7 +231,7 @@ public final class Workers implements AutoCloseable {
     }
 
     public int healthPort() {
-        return health.port();
+        return ops.port();
     }
 
     /** Whether every job thread is still running (false after a simulated crash). */
@@ -205,7 +251,8 @@ public final class Workers implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        health.close();
+        ops.close();
+        metrics.close();
         producer.close();
         pool.close();
         LOG.info("Workers stopped");

@@ -33,7 +33,7 @@ public final class UsersChunkHandler implements JobHandler<UsersChunk> {
     }
 
     @Override
-    public boolean apply(UsersChunk chunk) {
+    public io.roster.workers.jobs.ChunkTransaction.Result apply(UsersChunk chunk) {
         return ChunkTransaction.run(dataSource, chunk, connection -> applyIn(connection, chunk));
     }
 

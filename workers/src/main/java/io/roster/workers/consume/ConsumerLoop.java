@@ -90,6 +90,10 @@ public final class ConsumerLoop<T> implements Runnable {
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
+    private volatile String problem;
+    private volatile long lastPollNanos = System.nanoTime();
+    private volatile int assigned;
+    private volatile boolean stopped;
     private Duration backoff = Duration.ofMillis(100);
 
     public ConsumerLoop(Consumer<String, byte[]> consumer, List<String> topics, Class<T> type, Handler<T> handler,
@@ -114,10 +118,18 @@ public final class ConsumerLoop<T> implements Runnable {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     // positions come from the committed offsets
+                    assigned = consumer.assignment().size();
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    assigned = 0;
                 }
             });
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                lastPollNanos = System.nanoTime();
+                assigned = consumer.assignment().size();
                 processBatch(records);
                 commitPending();
             }
@@ -127,6 +139,7 @@ public final class ConsumerLoop<T> implements Runnable {
             }
             commitPending();
         } finally {
+            stopped = true;
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -145,7 +158,7 @@ public final class ConsumerLoop<T> implements Runnable {
             try {
                 batches.beforeBatch(readable);
             } catch (RuntimeException e) {
-                healthy = false;
+                unhealthy("a batch could not be prepared: " + Failures.describe(e));
                 LOG.warn("A batch of {} records could not be prepared, will retry in {} ms: {}", records.count(),
                         backoff.toMillis(), e.toString());
                 rewind(records);
@@ -197,7 +210,7 @@ public final class ConsumerLoop<T> implements Runnable {
         } catch (RuntimeException e) {
             String reason = Failures.describe(e);
             if (Failures.isTransient(e)) {
-                healthy = false;
+                unhealthy("retrying " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + reason);
                 LOG.warn("Record {}-{}@{} failed, will retry in {} ms: {}", record.topic(), record.partition(),
                         record.offset(), backoff.toMillis(), reason);
                 return false;
@@ -208,7 +221,7 @@ public final class ConsumerLoop<T> implements Runnable {
                 handler.failed(value, reason);
             } catch (RuntimeException f) {
                 if (Failures.isTransient(f)) {
-                    healthy = false;
+                    unhealthy("could not record a failure: " + Failures.describe(f));
                     LOG.warn("Could not record the failure of {}-{}@{}, will retry in {} ms: {}", record.topic(),
                             record.partition(), record.offset(), backoff.toMillis(), Failures.describe(f));
                     return false;
@@ -247,7 +260,7 @@ public final class ConsumerLoop<T> implements Runnable {
                 batches.beforeCommit();
             }
         } catch (RuntimeException e) {
-            healthy = false;
+            unhealthy("offsets held back: " + Failures.describe(e));
             LOG.warn("Offsets stay uncommitted until what was applied is durable: {}", Failures.describe(e));
             return;
         }
@@ -258,6 +271,34 @@ public final class ConsumerLoop<T> implements Runnable {
     /** Whether the last batch went through without transient failures. */
     public boolean healthy() {
         return healthy;
+    }
+
+    private void unhealthy(String why) {
+        problem = why;
+        healthy = false;
+    }
+
+    /** Longest time between two polls a running loop may take before it is reported DOWN (Kafka's default max.poll.interval.ms). */
+    static final Duration POLL_OVERDUE = Duration.ofMinutes(5);
+
+    /**
+     * This loop as a health check: DOWN when it stopped, when its last batch failed transiently (the reason), or when
+     * it has not polled for {@link #POLL_OVERDUE}; the detail names its topics, its partitions and its last poll.
+     */
+    public io.roster.platform.Health.Check check() {
+        double since = (System.nanoTime() - lastPollNanos) / 1e9;
+        String state = String.format(java.util.Locale.ROOT, "%s: %d partition(s) assigned, last poll %.1f s ago",
+                String.join(",", topics), assigned, since);
+        if (stopped) {
+            return io.roster.platform.Health.Check.down(String.join(",", topics) + ": stopped");
+        }
+        if (!healthy) {
+            return io.roster.platform.Health.Check.down(state + "; " + problem);
+        }
+        if (since > POLL_OVERDUE.toSeconds()) {
+            return io.roster.platform.Health.Check.down(state + "; no poll for longer than " + POLL_OVERDUE);
+        }
+        return io.roster.platform.Health.Check.up(state);
     }
 
     /** Stops after the current record, committing what was applied. */

@@ -18,11 +18,15 @@ public final class DeadLetters {
     private final Producer<String, byte[]> producer;
     private final Topics topics;
     private final String consumer;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
 
-    public DeadLetters(Producer<String, byte[]> producer, Topics topics, String consumer) {
+    /** @param registry counts dead letters ({@code roster_dead_letters_total}) by the topic they came from */
+    public DeadLetters(Producer<String, byte[]> producer, Topics topics, String consumer,
+                       io.micrometer.core.instrument.MeterRegistry registry) {
         this.producer = producer;
         this.topics = topics;
         this.consumer = consumer;
+        this.registry = registry;
     }
 
     /** @param error what went wrong, without personal data ({@link Failures#describe}) */
@@ -35,6 +39,7 @@ public final class DeadLetters {
         headers.add("roster.dlq.error", bytes(error));
         try {
             producer.send(new ProducerRecord<>(topics.deadLetters(), null, record.key(), record.value(), headers)).get();
+            registry.counter("roster.dead.letters", "topic", record.topic()).increment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering", e);

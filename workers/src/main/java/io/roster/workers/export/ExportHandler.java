@@ -69,7 +69,7 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
     }
 
     @Override
-    public boolean apply(ExportCommand command) {
+    public io.roster.workers.jobs.ChunkTransaction.Result apply(ExportCommand command) {
         return ChunkTransaction.run(dataSource, command, connection -> export(connection, command));
     }
 

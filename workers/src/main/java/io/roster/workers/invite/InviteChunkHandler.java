@@ -32,7 +32,7 @@ public final class InviteChunkHandler implements JobHandler<InviteChunk> {
     }
 
     @Override
-    public boolean apply(InviteChunk chunk) {
+    public io.roster.workers.jobs.ChunkTransaction.Result apply(InviteChunk chunk) {
         return ChunkTransaction.run(dataSource, chunk, connection -> applyIn(connection, chunk));
     }
 

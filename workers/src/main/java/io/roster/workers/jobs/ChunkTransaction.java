@@ -27,6 +27,14 @@ public final class ChunkTransaction {
     public record Outcome(int succeeded, List<RowError> errors) {
     }
 
+    /**
+     * What a chunk's transaction did, once committed: whether it was applied now (false: it had been before, and
+     * nothing changed), its rows by outcome, and the job's final state when this chunk finished the job.
+     */
+    public record Result(boolean appliedNow, int succeeded, int failed, int skipped, String finishedState) {
+        public static final Result BEFORE = new Result(false, 0, 0, 0, null);
+    }
+
     /** A chunk's own work, inside the transaction. */
     @FunctionalInterface
     public interface Body {
@@ -41,20 +49,20 @@ public final class ChunkTransaction {
      * row failed with a {@code chunk_failed} row error (an export, a job of one row, has the reason alone) and sets
      * the job's failure reason; the job goes on with its other chunks. A chunk claimed before changes nothing.
      */
-    public static void fail(DataSource dataSource, JobCommand chunk, String reason) {
+    public static Result fail(DataSource dataSource, JobCommand chunk, String reason) {
         String message = "chunk " + (chunk.chunkNo() + 1) + " could not be applied and none of its rows was: "
                 + reason;
-        Tx.run(dataSource, connection -> {
+        return Tx.run(dataSource, connection -> {
             if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size())) {
-                return false;
+                return Result.BEFORE;
             }
             if (chunk.jobTotal() != null) {
                 Jobs.setCounts(connection, chunk.jobId(), Math.max(chunk.jobTotal(), 0), chunk.chunkCount());
             }
             Jobs.addErrors(connection, chunk.jobId(), rowNumbers(chunk).stream()
                     .map(rowNo -> new RowError(rowNo, null, "chunk_failed", message)).toList());
-            Jobs.failChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size(), message);
-            return true;
+            String finished = Jobs.failChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size(), message);
+            return new Result(true, 0, chunk.size(), 0, finished);
         });
     }
 
@@ -69,28 +77,29 @@ public final class ChunkTransaction {
         return List.of();
     }
 
-    /** @return true when the chunk was applied (or skipped for a cancel) now, false when it had been before */
-    public static boolean run(DataSource dataSource, JobCommand chunk, Body body) {
+    /** @return what the chunk's transaction did: {@link Result#BEFORE} when the chunk had been applied before */
+    public static Result run(DataSource dataSource, JobCommand chunk, Body body) {
         try {
             return Tx.run(dataSource, connection -> {
                 if (!Jobs.claimChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size())) {
-                    return false;
+                    return Result.BEFORE;
                 }
                 if (chunk.jobTotal() != null) {
                     // the last chunk knows the job's counts, should the gateway not have recorded them
                     Jobs.setCounts(connection, chunk.jobId(), chunk.jobTotal(), chunk.chunkCount());
                 }
                 if (Jobs.cancelRequested(connection, chunk.jobId())) {
-                    Jobs.skipChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size());
-                    return true;
+                    String finished = Jobs.skipChunk(connection, chunk.jobId(), chunk.chunkNo(), chunk.size());
+                    return new Result(true, 0, 0, chunk.size(), finished);
                 }
                 Outcome outcome = body.apply(connection);
                 List<RowError> errors = new ArrayList<>(outcome.errors());
                 errors.sort(Comparator.comparingInt(RowError::rowNo));
                 Jobs.addErrors(connection, chunk.jobId(), errors);
                 int failedRows = (int) errors.stream().mapToInt(RowError::rowNo).distinct().count();
-                Jobs.completeChunk(connection, chunk.jobId(), chunk.chunkNo(), outcome.succeeded(), failedRows);
-                return true;
+                String finished = Jobs.completeChunk(connection, chunk.jobId(), chunk.chunkNo(), outcome.succeeded(),
+                        failedRows);
+                return new Result(true, outcome.succeeded(), failedRows, 0, finished);
             });
         } catch (Tx.DataAccessException e) {
             if ("23503".equals(e.sqlState())) {

@@ -19,9 +19,12 @@ public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
     private final JobHandler<ExportCommand> exports;
     private final DataSource dataSource;
     private final OutboxGate gate;
+    private final io.roster.workers.metrics.WorkerMetrics metrics;
 
     public JobDispatcher(DataSource dataSource, JobHandler<InviteChunk> invites, JobHandler<UsersChunk> users,
-                         JobHandler<ExportCommand> exports, OutboxGate gate) {
+                         JobHandler<ExportCommand> exports, OutboxGate gate,
+                         io.roster.workers.metrics.WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.invites = invites;
         this.users = users;
         this.exports = exports;
@@ -32,22 +35,28 @@ public final class JobDispatcher implements ConsumerLoop.Handler<JobCommand> {
     /** A chunk that will never apply fails its rows and gives its job a failure reason; the job goes on. */
     @Override
     public void failed(JobCommand command, String reason) {
-        ChunkTransaction.fail(dataSource, command, reason);
+        long start = System.nanoTime();
+        metrics.chunk(command, ChunkTransaction.fail(dataSource, command, reason), System.nanoTime() - start);
     }
 
     @Override
     public boolean apply(JobCommand command) {
+        if (!(command instanceof ExportCommand)) {
+            // a chunk's changes queue behind what the relay has yet to publish
+            metrics.gateWaited(gate.await());
+        }
+        long start = System.nanoTime();
+        ChunkTransaction.Result result;
         if (command instanceof InviteChunk invite) {
-            gate.await(); // a chunk's changes queue behind what the relay has yet to publish
-            return invites.apply(invite);
+            result = invites.apply(invite);
+        } else if (command instanceof UsersChunk chunk) {
+            result = users.apply(chunk);
+        } else if (command instanceof ExportCommand export) {
+            result = exports.apply(export);
+        } else {
+            throw new FatalRecordException("no handler for " + command.getClass().getSimpleName(), null);
         }
-        if (command instanceof UsersChunk chunk) {
-            gate.await();
-            return users.apply(chunk);
-        }
-        if (command instanceof ExportCommand export) {
-            return exports.apply(export);
-        }
-        throw new FatalRecordException("no handler for " + command.getClass().getSimpleName(), null);
+        metrics.chunk(command, result, System.nanoTime() - start);
+        return result.appliedNow();
     }
 }

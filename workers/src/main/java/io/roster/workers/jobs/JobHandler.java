@@ -11,6 +11,6 @@ import io.roster.contracts.job.JobCommand;
  */
 public interface JobHandler<C extends JobCommand> {
 
-    /** @return true when the chunk was applied now, false when it had been applied before */
-    boolean apply(C command);
+    /** @return what was applied: {@link ChunkTransaction.Result#BEFORE} when the chunk had been applied before */
+    ChunkTransaction.Result apply(C command);
 }

@@ -30,9 +30,17 @@ public final class Mailer implements ConsumerLoop.BatchHandler<MailMessage> {
     private final Set<UUID> recorded = new HashSet<>();
     private final Set<UUID> unrecorded = new LinkedHashSet<>();
 
-    public Mailer(DataSource dataSource, MailSender sender) {
+    private final io.micrometer.core.instrument.Timer sent;
+    private final io.micrometer.core.instrument.Counter skipped;
+
+    /** @param registry {@code roster_mails_sent} (a timer: count and time of each send) and {@code roster_mails_skipped} */
+    public Mailer(DataSource dataSource, MailSender sender, io.micrometer.core.instrument.MeterRegistry registry) {
         this.dataSource = dataSource;
         this.sender = sender;
+        this.sent = io.micrometer.core.instrument.Timer.builder("roster.mails.sent")
+                .description("mails handed to the SMTP server, and how long each took").register(registry);
+        this.skipped = io.micrometer.core.instrument.Counter.builder("roster.mails.skipped")
+                .description("mails not sent again: their id was sent before").register(registry);
     }
 
     @Override
@@ -45,9 +53,12 @@ public final class Mailer implements ConsumerLoop.BatchHandler<MailMessage> {
     @Override
     public boolean apply(MailMessage mail) {
         if (recorded.contains(mail.id()) || unrecorded.contains(mail.id())) {
+            skipped.increment();
             return false;
         }
+        long start = System.nanoTime();
         sender.send(mail);
+        sent.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS); // sent: a failure throws
         unrecorded.add(mail.id());
         return true;
     }

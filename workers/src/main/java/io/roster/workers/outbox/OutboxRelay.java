@@ -52,6 +52,7 @@ public final class OutboxRelay implements Runnable {
     private final Duration idle;
     private volatile boolean running = true;
     private volatile boolean active;
+    private final java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
 
     public OutboxRelay(DataSource dataSource, Producer<String, byte[]> producer, Topics topics, int batchSize,
                        Duration idle) {
@@ -131,6 +132,7 @@ public final class OutboxRelay implements Runnable {
             throw new IllegalStateException("publishing the outbox failed", e.getCause());
         }
         Outbox.delete(connection, entries);
+        published.addAndGet(entries.size());
         return entries.size();
     }
 
@@ -175,6 +177,11 @@ public final class OutboxRelay implements Runnable {
             Thread.currentThread().interrupt();
             running = false;
         }
+    }
+
+    /** Entries this relay published (acknowledged by the broker) since it started. */
+    public long published() {
+        return published.get();
     }
 
     /** Whether this instance holds the relay lock right now (the others are standing by). */

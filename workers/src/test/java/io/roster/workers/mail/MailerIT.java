@@ -145,18 +145,18 @@ class MailerIT {
             List<UUID> deliveries = new ArrayList<>();
             MailSender sender = mail -> deliveries.add(mail.id());
 
-            Mailer crashed = new Mailer(pool, sender);
+            Mailer crashed = new Mailer(pool, sender, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             crashed.beforeBatch(batch);
             batch.forEach(crashed::apply); // sent, then the process dies before beforeCommit records them
 
-            Mailer restarted = new Mailer(pool, sender);
+            Mailer restarted = new Mailer(pool, sender, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             restarted.beforeBatch(batch);
             assertTrue(restarted.apply(batch.get(0)));
             assertTrue(restarted.apply(batch.get(1)));
             assertFalse(restarted.apply(batch.get(1)), "the same mail again in one poll");
             restarted.beforeCommit();
 
-            Mailer later = new Mailer(pool, sender);
+            Mailer later = new Mailer(pool, sender, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             later.beforeBatch(batch);
             assertFalse(later.apply(batch.get(0)));
             assertFalse(later.apply(batch.get(1)));
