@@ -39,39 +39,65 @@ public final class LocalRun implements AutoCloseable {
      * infrastructure that way.
      */
     public static LocalRun start(Map<String, String> given) {
-        Settings settings = new Settings(given);
-        Path dataDir = Path.of(settings.string("ROSTER_DATA_DIR", ".roster-data")).toAbsolutePath();
-        Map<String, String> env = new HashMap<>(given);
-        env.put("ROSTER_DATA_DIR", dataDir.toString());
-        KraftBroker broker = null;
-        EmbeddedPostgresServer postgres = null;
+        Infra infra = Infra.start(given);
         try {
-            if (!given.containsKey("ROSTER_KAFKA_BOOTSTRAP_SERVERS")) {
-                int kafkaPort = Ports.preferOrFree(settings.integer("ROSTER_KAFKA_PORT", 9092, 0, 65535));
-                broker = KraftBroker.start(dataDir.resolve("kafka"), kafkaPort, 6);
-                env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-            }
-            if (!given.containsKey("ROSTER_DB_URL")) {
-                int dbPort = Ports.preferOrFree(settings.integer("ROSTER_DB_PORT", 5433, 0, 65535));
-                postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dbPort, true);
-                postgres.ensureDatabase("roster");
-                env.put("ROSTER_DB_URL", postgres.jdbcUrl("roster"));
-                env.put("ROSTER_DB_USER", postgres.user());
-                env.put("ROSTER_DB_PASSWORD", "");
-            }
+            Map<String, String> env = new HashMap<>(infra.env());
             env.putIfAbsent("ROSTER_WORKERS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8081)));
             env.putIfAbsent("ROSTER_STREAMS_HEALTH_PORT", Integer.toString(Ports.preferOrFree(8082)));
             RosterSystem system = RosterSystem.start(env);
-            writeConnection(dataDir, env);
-            return new LocalRun(broker, postgres, system, Map.copyOf(env));
+            return new LocalRun(infra.broker(), infra.postgres(), system, Map.copyOf(env));
         } catch (RuntimeException e) {
+            infra.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The broker and the database of a local run (or of a {@link LocalCluster}): embedded ones keeping their data
+     * under {@code ROSTER_DATA_DIR} unless {@code ROSTER_KAFKA_BOOTSTRAP_SERVERS} or {@code ROSTER_DB_URL} name
+     * others; {@code env} is the given environment with their addresses (and the data directory made absolute).
+     * Writes the connection file the {@code admin} commands read.
+     */
+    record Infra(KraftBroker broker, EmbeddedPostgresServer postgres, Map<String, String> env, Path dataDir)
+            implements AutoCloseable {
+
+        static Infra start(Map<String, String> given) {
+            Settings settings = new Settings(given);
+            Path dataDir = Path.of(settings.string("ROSTER_DATA_DIR", ".roster-data")).toAbsolutePath();
+            Map<String, String> env = new HashMap<>(given);
+            env.put("ROSTER_DATA_DIR", dataDir.toString());
+            KraftBroker broker = null;
+            EmbeddedPostgresServer postgres = null;
+            try {
+                if (!given.containsKey("ROSTER_KAFKA_BOOTSTRAP_SERVERS")) {
+                    int kafkaPort = Ports.preferOrFree(settings.integer("ROSTER_KAFKA_PORT", 9092, 0, 65535));
+                    broker = KraftBroker.start(dataDir.resolve("kafka"), kafkaPort, 6);
+                    env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+                }
+                if (!given.containsKey("ROSTER_DB_URL")) {
+                    int dbPort = Ports.preferOrFree(settings.integer("ROSTER_DB_PORT", 5433, 0, 65535));
+                    postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dbPort, true);
+                    postgres.ensureDatabase("roster");
+                    env.put("ROSTER_DB_URL", postgres.jdbcUrl("roster"));
+                    env.put("ROSTER_DB_USER", postgres.user());
+                    env.put("ROSTER_DB_PASSWORD", "");
+                }
+                writeConnection(dataDir, env);
+                return new Infra(broker, postgres, Map.copyOf(env), dataDir);
+            } catch (RuntimeException e) {
+                new Infra(broker, postgres, env, dataDir).close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
             if (postgres != null) {
                 postgres.close();
             }
             if (broker != null) {
                 broker.close();
             }
-            throw e;
         }
     }
 
@@ -138,6 +164,16 @@ public final class LocalRun implements AutoCloseable {
     static final String CONNECTION_FILE = "roster-local.env";
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("cluster")) {
+            if (System.getProperty("logback.configurationFile") == null) {
+                System.setProperty("logback.configurationFile", "roster-local-logback.xml");
+            }
+            int code = LocalCluster.run(System.getenv(), java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (code != 0) {
+                System.exit(code);
+            }
+            return;
+        }
         if (args.length > 0 && args[0].equals("admin")) {
             if (System.getProperty("logback.configurationFile") == null) {
                 System.setProperty("logback.configurationFile", "roster-admin-logback.xml");

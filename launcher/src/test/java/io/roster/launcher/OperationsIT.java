@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roster.testsupport.ApiClient;
+import io.roster.testsupport.PrometheusScrape;
 import io.roster.testsupport.TestEnv;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -70,34 +71,33 @@ class OperationsIT {
             ApiClient workers = new ApiClient(system.workersHealthUri());
             ApiClient streams = new ApiClient(system.streamsHealthUri());
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                String w = scrape(workers);
-                assertEquals(5.0, sum(w, "roster_job_rows_total", Map.of("type", "invite", "outcome", "succeeded")));
-                assertEquals(1.0, sum(w, "roster_job_rows_total", Map.of("type", "invite", "outcome", "failed")));
-                assertEquals(5.0, sum(w, "roster_job_rows_total", Map.of("type", "tag", "outcome", "succeeded")));
-                assertEquals(1.0, sum(w, "roster_jobs_finished_total",
+                PrometheusScrape w = PrometheusScrape.of(workers);
+                assertEquals(5.0, w.sum("roster_job_rows_total", Map.of("type", "invite", "outcome", "succeeded")));
+                assertEquals(1.0, w.sum("roster_job_rows_total", Map.of("type", "invite", "outcome", "failed")));
+                assertEquals(5.0, w.sum("roster_job_rows_total", Map.of("type", "tag", "outcome", "succeeded")));
+                assertEquals(1.0, w.sum("roster_jobs_finished_total",
                         Map.of("type", "invite", "state", "partially_succeeded")));
-                assertEquals(1.0, sum(w, "roster_jobs_finished_total", Map.of("type", "tag", "state", "succeeded")));
-                assertEquals(1.0, sum(w, "roster_dead_letters_total", Map.of("topic", test.topics().invites())));
-                assertTrue(sum(w, "roster_mails_sent_seconds_count", Map.of()) >= 5, "five invitations mailed");
-                assertTrue(sum(w, "roster_outbox_published_total", Map.of()) >= 5 + 5, "changes published");
-                assertEquals(1.0, sum(w, "roster_outbox_relay_active", Map.of()), "one relay publishes");
-                assertEquals(0.0, sum(w, "roster_jobs_open", Map.of()), "nothing left queued or running");
-                assertTrue(count(w, "kafka_consumer_fetch_manager_records_lag",
+                assertEquals(1.0, w.sum("roster_jobs_finished_total", Map.of("type", "tag", "state", "succeeded")));
+                assertEquals(1.0, w.sum("roster_dead_letters_total", Map.of("topic", test.topics().invites())));
+                assertTrue(w.sum("roster_mails_sent_seconds_count", Map.of()) >= 5, "five invitations mailed");
+                assertTrue(w.sum("roster_outbox_published_total", Map.of()) >= 5 + 5, "changes published");
+                assertEquals(1.0, w.sum("roster_outbox_relay_active", Map.of()), "one relay publishes");
+                assertEquals(0.0, w.sum("roster_jobs_open", Map.of()), "nothing left queued or running");
+                assertTrue(w.count("kafka_consumer_fetch_manager_records_lag",
                         Map.of("group", io.roster.workers.Workers.GROUP_ID, "topic", test.topics().invites())) > 0,
                         "lag per group, topic and partition");
-                assertTrue(sum(w, "hikaricp_connections_max", Map.of()) > 0);
-                String g = scrape(gateway);
+                assertTrue(w.sum("hikaricp_connections_max", Map.of()) > 0);
+                PrometheusScrape g = PrometheusScrape.of(gateway);
                 for (String type : List.of("invite", "tag")) {
-                    assertEquals(1.0, sum(g, "http_server_requests_seconds_count", Map.of("method", "POST",
-                            "uri", "/api/v1/orgs/{orgId}/jobs/" + type, "status", "202")), g.lines()
-                            .filter(l -> l.startsWith("http_server_requests_seconds_count")).toList().toString());
+                    assertEquals(1.0, g.sum("http_server_requests_seconds_count", Map.of("method", "POST",
+                            "uri", "/api/v1/orgs/{orgId}/jobs/" + type, "status", "202")));
                 }
-                assertTrue(count(g, "http_server_requests_seconds_bucket", Map.of("uri", "/api/v1/auth/login")) > 1,
+                assertTrue(g.count("http_server_requests_seconds_bucket", Map.of("uri", "/api/v1/auth/login")) > 1,
                         "a latency histogram per route");
-                String s = scrape(streams);
-                assertTrue(sum(s, "kafka_stream_state_estimate_num_keys", Map.of("rocksdb_state_id", "status-users"))
+                PrometheusScrape s = PrometheusScrape.of(streams);
+                assertTrue(s.sum("kafka_stream_state_estimate_num_keys", Map.of("rocksdb_state_id", "status-users"))
                         >= 1, "the admin's login is tracked");
-                assertTrue(count(s, "kafka_stream_thread_punctuate_latency_max", Map.of()) > 0);
+                assertTrue(s.count("kafka_stream_thread_punctuate_latency_max", Map.of()) > 0);
             });
 
             JsonNode workersHealth = health(workers);
@@ -115,57 +115,18 @@ class OperationsIT {
             assertEquals("UP", gatewayHealth.at("/details/database/status").asText(), gatewayHealth.toString());
             assertEquals("UP", gatewayHealth.at("/details/broker/status").asText(), gatewayHealth.toString());
 
-            String served = scrape(gateway) + scrape(workers) + scrape(streams);
             Set<String> names = new HashSet<>();
-            served.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                    .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
+            for (ApiClient app : List.of(gateway, workers, streams)) {
+                names.addAll(PrometheusScrape.of(app).names());
+            }
             Set<String> missing = new TreeSet<>(dashboardMetrics());
             missing.removeAll(names);
             assertTrue(missing.isEmpty(), "the dashboard names metrics no app serves: " + missing);
         }
     }
 
-    private static String scrape(ApiClient app) {
-        ApiClient.Response response = app.get("/prometheus");
-        assertEquals(200, response.status(), response.body());
-        return response.body();
-    }
-
     private static JsonNode health(ApiClient app) throws Exception {
         return JSON.readTree(app.get("/health").body());
-    }
-
-    private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
-    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-    /** The samples of {@code name} whose labels include {@code labels}: their values. */
-    private static List<Double> samples(String scrape, String name, Map<String, String> labels) {
-        List<Double> values = new ArrayList<>();
-        for (String line : scrape.split("\n")) {
-            Matcher m = LINE.matcher(line);
-            if (!m.matches() || !m.group(1).equals(name)) {
-                continue;
-            }
-            Map<String, String> has = new HashMap<>();
-            if (m.group(3) != null) {
-                Matcher l = LABEL.matcher(m.group(3));
-                while (l.find()) {
-                    has.put(l.group(1), l.group(2));
-                }
-            }
-            if (has.entrySet().containsAll(labels.entrySet())) {
-                values.add(Double.parseDouble(m.group(4)));
-            }
-        }
-        return values;
-    }
-
-    private static double sum(String scrape, String name, Map<String, String> labels) {
-        return samples(scrape, name, labels).stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    private static int count(String scrape, String name, Map<String, String> labels) {
-        return samples(scrape, name, labels).size();
     }
 
     /** PromQL words that are not metric names: functions, aggregations, keywords. */

@@ -267,7 +267,7 @@ public final class PackagedRoster implements AutoCloseable {
         }
     }
 
-    private static Path tempDir(String prefix) {
+    static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {

@@ -158,11 +158,15 @@ public final class Workers implements AutoCloseable {
     }
 
     /**
-     * Fails the jobs whose upload was cut off before every chunk was queued; deletes expired job results, the ids
+     * On the worker whose outbox relay is active only (one leader, elected by the relay's lock): fails the jobs
+     * whose upload was cut off before every chunk was queued; deletes expired job results, the ids
      * of mails sent longer ago than {@code ROSTER_PROCESSED_TTL}, expired sessions and login failures older than a
      * day (a bounded number of each a round).
      */
     private void sweep(WorkersConfig config) {
+        if (!relay.active()) {
+            return; // one worker sweeps: the one whose relay holds the lock (it fails over with the relay)
+        }
         try {
             int failed = Tx.run(pool, c -> Jobs.failInterruptedSubmissions(c,
                     java.time.Instant.now().minus(config.submissionTimeout())));
