@@ -24,6 +24,7 @@ public final class Bench {
             case "bulk" -> BulkBench.run(Options.parse(rest));
             case "page" -> PageBench.run(Options.parse(rest));
             case "latency" -> LatencyBench.run(Options.parse(rest));
+            case "scale" -> ScaleBench.run(Options.parse(rest));
             default -> {
                 System.out.println("usage: java -jar bench/target/roster-bench.jar status [--events N] [--users N] "
                         + "[--tracked N] [--due-percent P]");
@@ -39,6 +40,8 @@ public final class Bench {
                         + "[--env NAME=value,...]");
                 System.out.println("       java -jar bench/target/roster-bench.jar latency [--rows 1000000] [--warmup N] "
                         + "[--heap 1g] [--env NAME=value,...]");
+                System.out.println("       java -jar bench/target/roster-bench.jar scale [--workers 1,2,3] [--rows 100000] "
+                        + "[--warmup N] [--heap 1g] [--env NAME=value,...]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -46,6 +46,8 @@ final class BenchStack implements AutoCloseable {
     final GreenMail smtp;
     final ChildJvm gateway;
     final ChildJvm workers;
+    /** Worker processes beyond the first ({@code --workers N}: N - 1 of them), one consumer group with it. */
+    final List<ChildJvm> moreWorkers = new java.util.ArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
     final URI uri;
     final BenchLogin login;
@@ -101,6 +103,9 @@ final class BenchStack implements AutoCloseable {
         uri = URI.create("http://127.0.0.1:" + httpPort);
         login = awaitLogin();
         workers = ChildJvm.start("workers", Workers.class, jvm, env, dir);
+        for (int i = 2; i <= options.integer("workers", 1); i++) {
+            moreWorkers.add(ChildJvm.start("workers-" + i, Workers.class, jvm, env, dir));
+        }
         gateway.watch();
         workers.watch();
         roster = Database.pool(db("roster", 2), "bench");
@@ -214,6 +219,7 @@ final class BenchStack implements AutoCloseable {
     String awaitFinished(String job) throws Exception {
         while (true) {
             workers.checkAlive();
+            moreWorkers.forEach(ChildJvm::checkAlive);
             String body = http.send(request(job).build(), HttpResponse.BodyHandlers.ofString()).body();
             if (body.contains("\"finishedAt\":\"")) {
                 return body;
@@ -241,6 +247,9 @@ final class BenchStack implements AutoCloseable {
     public void close() throws Exception {
         sampler.shutdownNow();
         try (postgres; broker) {
+            for (ChildJvm more : moreWorkers) {
+                more.close();
+            }
             workers.close();
             gateway.close();
             roster.close();

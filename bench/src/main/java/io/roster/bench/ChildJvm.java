@@ -95,6 +95,11 @@ final class ChildJvm implements AutoCloseable {
         return live.get();
     }
 
+    /** CPU time the process has used so far (user and system), from the operating system. */
+    java.time.Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
     void checkAlive() {
         if (!process.isAlive()) {
             throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
