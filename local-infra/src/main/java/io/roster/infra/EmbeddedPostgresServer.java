@@ -21,9 +21,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
     private final EmbeddedPostgres postgres;
+    private final Path dataDir;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -65,7 +67,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             settings.forEach(builder::setServerConfig);
             EmbeddedPostgres postgres = builder.start();
             LOG.info("PostgreSQL listening on 127.0.0.1:{} with data in {}", postgres.getPort(), dataDir);
-            return new EmbeddedPostgresServer(postgres);
+            return new EmbeddedPostgresServer(postgres, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL in " + dataDir, e);
         }
@@ -114,6 +116,47 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public int port() {
         return postgres.getPort();
+    }
+
+    /**
+     * A crash, for fault tests: SIGKILL to the postmaster running on {@code dataDir} and every process it started, as
+     * a machine losing power would leave it (no checkpoint, no shutdown). Starting a server on the same directory
+     * (in a new process: this one's lock on the directory belongs to the server object it started) recovers from the
+     * WAL.
+     */
+    public static void crash(Path dataDir) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+            ProcessHandle.of(pid).ifPresent(postmaster -> {
+                java.util.List<ProcessHandle> children = postmaster.descendants().toList();
+                postmaster.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+                postmaster.onExit().join();
+                children.forEach(child -> child.onExit().join());
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("no postmaster.pid in " + dataDir, e);
+        }
+    }
+
+    /**
+     * PostgreSQL in a process of its own (the fault suite kills it and starts it again): {@code ROSTER_PG_DIR},
+     * {@code ROSTER_DB_PORT}; keeps the data, creates the database {@code roster}; SIGTERM stops it cleanly.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        EmbeddedPostgresServer server = start(Path.of(System.getenv("ROSTER_PG_DIR")),
+                Integer.parseInt(System.getenv("ROSTER_DB_PORT")), true);
+        server.ensureDatabase("roster");
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "postgres-shutdown"));
+        stopped.await();
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** The JDBC URL of {@code database} on this server (user postgres, no password: loopback trust). */

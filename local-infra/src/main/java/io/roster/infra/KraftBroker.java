@@ -111,4 +111,16 @@ public final class KraftBroker implements AutoCloseable {
         server.awaitShutdown();
         LOG.info("Kafka broker on {} stopped", bootstrapServers);
     }
+
+    /**
+     * The broker as a process of its own (the fault suite kills it with SIGKILL and starts it again):
+     * {@code ROSTER_KAFKA_LOG_DIR}, {@code ROSTER_KAFKA_PORT} (fixed, so that clients find it again after a restart)
+     * and {@code ROSTER_TOPIC_PARTITIONS} (6). Runs until stopped; SIGTERM shuts it down cleanly.
+     */
+    public static void main(String[] args) {
+        java.util.Map<String, String> env = System.getenv();
+        KraftBroker broker = start(Path.of(env.get("ROSTER_KAFKA_LOG_DIR")), Integer.parseInt(env.get("ROSTER_KAFKA_PORT")),
+                Integer.parseInt(env.getOrDefault("ROSTER_TOPIC_PARTITIONS", "6")));
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
+    }
 }

@@ -25,10 +25,21 @@ public final class Tx {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
-                connection.rollback();
+                // what failed is what the caller must see: a connection the failure broke (the server gone, the
+                // pool closing it) cannot roll back either, and that second failure ("Connection is closed", no
+                // SQLSTATE) must not hide the first, by which a lost server is told from a bad row
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(autoCommit);
+                try {
+                    connection.setAutoCommit(autoCommit);
+                } catch (SQLException broken) {
+                    // a broken connection: the pool discards it
+                }
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);

@@ -174,8 +174,11 @@ final class SelectionChunkSource implements ChunkSource {
                 statement.close();
             }
             if (connection != null) {
-                connection.rollback();
-                connection.close();
+                try {
+                    connection.rollback();
+                } finally {
+                    connection.close(); // back to the pool, even when the rollback failed
+                }
             }
         } catch (SQLException e) {
             // a read-only snapshot: nothing to lose

@@ -56,7 +56,15 @@ public interface MailSender {
     }
 
     static MimeMessage message(Session session, String from, MailMessage mail) throws MessagingException {
-        MimeMessage message = new MimeMessage(session);
+        // the Message-ID is the mail's own (RFC 5322: a copy of a message keeps its id), so that the one copy a
+        // crash between sending and recording may cause is recognizably the same message to whoever receives it
+        String messageId = "<" + mail.id() + "@roster>";
+        MimeMessage message = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
         message.setFrom(new InternetAddress(from));
         message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to()));
         message.setSubject(mail.subject(), "UTF-8");
