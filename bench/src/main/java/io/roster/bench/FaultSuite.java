@@ -533,7 +533,7 @@ final class FaultSuite implements AutoCloseable {
         verdicts.addAll(changeTopic(workload));
         verdicts.add(snapshotsEqualTable());
         verdicts.add(mailsOnce());
-        verdicts.add(new Verdict("the status topology kept up", String.format("%,d logins through the faults "
+        verdicts.add(new Verdict("logins went on through the faults", String.format("%,d logins fed the status topology "
                         + "(%,d refused while a gateway or the database was away)", loginsOk.get(), loginsFailed.get()),
                 loginsOk.get() > 0));
         return verdicts;
@@ -702,9 +702,16 @@ final class FaultSuite implements AutoCloseable {
             sleep(1_000);
         }
         long twice = mailsById.values().stream().filter(n -> n.get() > 1).count();
+        long copies = mailsById.values().stream().mapToLong(n -> n.get() - 1).sum();
+        // SMTP takes no transaction: a mailer killed after the server accepted a mail and before its record
+        // committed sends that one mail again (same X-Roster-Mail-Id and Message-ID). Anything beyond one copy per
+        // killed worker is a mail sent twice by a running system.
+        long mailersKilled = faults.stream().filter(f -> f.kind().equals("workers")).count();
         return new Verdict("no mail is sent twice", String.format("%,d distinct mails delivered (at least the %,d "
-                        + "invitations), %,d deliveries; %,d delivered more than once", mailsById.size(), expected,
-                mailsDelivered.get(), twice), twice == 0 && mailsById.size() >= expected);
+                        + "invitations), %,d deliveries; %,d copies of %,d mail(s), at most one allowed per worker killed "
+                        + "(%d): the mail in flight, with its Message-ID", mailsById.size(), expected,
+                mailsDelivered.get(), copies, twice, mailersKilled),
+                copies <= mailersKilled && mailsById.size() >= expected);
     }
 
     /** Every record of a topic from its beginning to its end now. */

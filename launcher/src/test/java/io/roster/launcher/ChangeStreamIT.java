@@ -145,6 +145,11 @@ class ChangeStreamIT {
                 await().atMost(Duration.ofSeconds(120)).until(() -> Sql.count(pool, "SELECT count(*) FROM users "
                         + "WHERE status = 'active' AND org_id = '" + org + "' AND email LIKE 'u3__@stream.example'")
                         == 100);
+                // a login that changes no status (the admin is active) still moves lastLoginAt, in the table and so
+                // on the users topic (the fault suite found the topic a login behind)
+                Thread.sleep(50);
+                assertEquals(200, new ApiClient(run.apiUri()).post("/api/v1/auth/login", Map.of("email", ADMIN,
+                        "password", PASSWORD), Map.of()).status());
 
                 // everything committed is published, and the consumer has read it all
                 await().atMost(Duration.ofSeconds(60)).until(() -> Sql.count(pool, "SELECT count(*) FROM outbox")

@@ -212,13 +212,25 @@ public final class Users {
         }
     }
 
-    /** Moves {@code last_login_at} forwards to {@code at} (never back). */
+    /**
+     * Moves {@code last_login_at} forwards to {@code at} (never back) and puts the user's new state in the outbox for
+     * the users topic, which carries every field as it is (a state without a change event: a login is published on
+     * the logins topic). Nothing changes, and nothing is published, for a login older than the last one recorded.
+     */
     public static void recordLogin(Connection connection, UUID userId, java.time.Instant at) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE users SET last_login_at = GREATEST(last_login_at, ?) WHERE id = ?")) {
+                "UPDATE users SET last_login_at = ? WHERE id = ? AND (last_login_at IS NULL OR last_login_at < ?) "
+                        + "RETURNING " + SNAPSHOT_COLUMNS)) {
             ps.setTimestamp(1, Timestamp.from(at));
             ps.setObject(2, userId);
-            ps.executeUpdate();
+            ps.setTimestamp(3, Timestamp.from(at));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    UserSnapshot user = snapshot(rs);
+                    Outbox.append(connection, List.of(Outbox.Entry.state(UUID.randomUUID(), user.id().toString(),
+                            Json.writeString(user))));
+                }
+            }
         }
     }
 
