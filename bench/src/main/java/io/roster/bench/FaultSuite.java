@@ -318,7 +318,7 @@ final class FaultSuite implements AutoCloseable {
 
     /** Starts PostgreSQL in a process of its own; returns once the database {@code roster} answers. */
     private void startPostgres() throws IOException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos(); // crash recovery replays the WAL
         while (true) {
             postgres = child(EmbeddedPostgresServer.class, Map.of("ROSTER_PG_DIR", pgDir.toString(),
                     "ROSTER_DB_PORT", Integer.toString(dbPort)), "postgres.log");

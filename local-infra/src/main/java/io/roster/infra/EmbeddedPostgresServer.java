@@ -51,6 +51,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setCleanDataDirectory(!keep)
                     .setRegisterShutdownHook(false)
                     .setPort(port == 0 ? Ports.free() : port)
+                    // after a crash PostgreSQL replays its WAL before it takes connections: up to max_wal_size
+                    // (8 GB below) of it after a bulk job, minutes on a slow disk, not the library's 10 seconds
+                    // (the fault suite found a start given up, and the next one stopping the recovery it found)
+                    .setPGStartupWait(java.time.Duration.ofMinutes(15))
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
                     // the outbox relay tells consumers when each change was committed (roster.committed-at)
