@@ -25,6 +25,7 @@ public final class Bench {
             case "page" -> PageBench.run(Options.parse(rest));
             case "latency" -> LatencyBench.run(Options.parse(rest));
             case "scale" -> ScaleBench.run(Options.parse(rest));
+            case "load" -> LoadBench.run(Options.parse(rest));
             case "faults" -> {
                 if (!FaultSuite.run(Options.parse(rest))) {
                     System.exit(1);
@@ -47,6 +48,8 @@ public final class Bench {
                         + "[--heap 1g] [--env NAME=value,...]");
                 System.out.println("       java -jar bench/target/roster-bench.jar scale [--workers 1,2,3] [--rows 100000] "
                         + "[--warmup N] [--heap 1g] [--env NAME=value,...]");
+                System.out.println("       java -jar bench/target/roster-bench.jar load [--admins 8] [--seconds 30] "
+                        + "[--rows 200000] [--heap 1g] [--env NAME=value,...]");
                 System.out.println("       java -jar bench/target/roster-bench.jar faults [--rows 1000000] [--seed N] "
                         + "[--gateways 2] [--workers 3] [--streams 2] [--faults gateway,workers,streams,broker,postgres] "
                         + "[--fault-interval-seconds 20] [--env NAME=value,...]");
