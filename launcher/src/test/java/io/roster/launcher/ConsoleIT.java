@@ -312,6 +312,8 @@ class ConsoleIT {
                     card.findElement(By.cssSelector(".meta")).getText());
             browser.screenshot(SCREENSHOTS.resolve("import-in-progress.png"));
             awaitJob(browser, "Done: 400 succeeded, 2 failed");
+            // the failed rows are fetched once the card says Done: wait for them, not for a fixed moment
+            browser.until(d -> card.findElements(By.cssSelector("table tbody tr")).size() == 2);
             List<WebElement> failed = card.findElements(By.cssSelector("table tbody tr"));
             assertEquals(2, failed.size());
             assertEquals("102", failed.get(0).findElement(By.cssSelector("td:nth-child(1)")).getText(),
