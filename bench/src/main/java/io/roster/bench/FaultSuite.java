@@ -470,13 +470,7 @@ final class FaultSuite implements AutoCloseable {
     private URI gateway() {
         List<Integer> ports = cluster.ports().entrySet().stream().filter(e -> e.getKey().startsWith("gateway"))
                 .map(Map.Entry::getValue).toList();
-        return URI.create("http://127.0.0.1:" + ports.get(ThreadLocalRandomHolder.next(ports.size())));
-    }
-
-    private static final class ThreadLocalRandomHolder {
-        static int next(int bound) {
-            return java.util.concurrent.ThreadLocalRandom.current().nextInt(bound);
-        }
+        return URI.create("http://127.0.0.1:" + ports.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(ports.size())));
     }
 
     /**
@@ -744,23 +738,22 @@ final class FaultSuite implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
         }
-        if (broker != null) {
-            broker.destroy();
-            try {
-                broker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (postgres != null) {
-            postgres.destroy();
-            try {
-                postgres.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stop(broker);
+        stop(postgres);
         smtp.stop();
+    }
+
+    /** SIGTERM, and a minute to shut down cleanly. */
+    private static void stop(Process process) {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            process.waitFor(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What the suite found. */
