@@ -26,7 +26,7 @@ public final class UserFilterSql {
         name("sort_name", "text"), email("email", "text"), role("role", "text"), location("sort_location", "text"),
         status(STATUS_RANK, "integer"), lastLogin("sort_login", "timestamptz"),
         /** The tag list compared element by element (as shown), an untagged user first. */
-        tags("tags", "text[]");
+        tags("sort_tags", "text");
 
         private final String key;
         private final String type;

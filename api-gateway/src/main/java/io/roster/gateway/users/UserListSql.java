@@ -25,7 +25,7 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static UserListSql build(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
         List<Object> args = new ArrayList<>();
-        // status always; role when several roles are chosen (a role = ANY (...) condition beside the keyset one
+        // status always (one walk per status and role); role when several roles are chosen (a role = ANY (...) condition beside the keyset one
         // would make each walk pass the roles before the cursor's: the deeper the page, the longer)
         if (query.sort() == UserListQuery.Column.status
                 || (query.sort() == UserListQuery.Column.role && query.roles().size() > 1)) {
@@ -46,35 +46,41 @@ public record UserListSql(String sql, List<Object> args) {
     }
 
     /**
-     * One value of a sort key that takes few values: its cursor key, its SQL literal (the rows' sort value), the
-     * query of its users and the status sets of its ordered walks.
+     * One value of a sort key that takes few values: its cursor key, its SQL literal (the rows' sort value) and the
+     * ordered walks that read its users.
      */
-    private record Value(String key, String literal, UserListQuery query, List<List<UserStatus>> walks) {
+    private record Value(String key, String literal, List<Walk> walks) {
+    }
+
+    /** A walk in id order of one {@code (org_id, status, role, id)} index range: one status, one role. */
+    private record Walk(UserListQuery query, UserStatus status) {
     }
 
     /**
      * Sorted by a key of a few values: status in lifecycle order (pending, active, inactive), role by name (Admin,
-     * Staff, User; with several roles chosen); the other way when descending. Each value (of the filter's, or all) is read by walks in id order
-     * under a constant sort value, concatenated by value: status walks its {@code (org_id, status, id)} index; role
-     * one {@code (org_id, status, role, id)} walk per status, merged by id. A value before the cursor's is left out,
-     * the cursor's own continues after its id: each walk starts where the page does, at any depth. The cursor's
-     * key is the value (status: its rank).
+     * Staff, User; with several roles chosen); the other way when descending. Each value (of the filter's, or all) is
+     * read by walks in id order under a constant sort value, concatenated by value, each walk one status and one
+     * role of the {@code (org_id, status, role, id)} index, merged by id: a status is one walk per role (the
+     * filter's, or all three), a role one walk per status. A value before the cursor's is left out, the cursor's own
+     * continues after its id: each walk starts where the page does, at any depth. The cursor's key is the value
+     * (status: its rank).
      */
     private static UserListSql byValue(UUID orgId, UserListQuery query, String afterKey, UUID afterId,
                                        List<Object> args) {
         List<UserStatus> statuses = query.statuses().isEmpty() ? List.of(UserStatus.values())
                 : List.copyOf(query.statuses());
+        List<io.roster.contracts.user.Role> roles = query.roles().isEmpty()
+                ? List.of(io.roster.contracts.user.Role.values()) : List.copyOf(query.roles());
         List<Value> values = new ArrayList<>();
         if (query.sort() == UserListQuery.Column.status) {
             for (UserStatus status : statuses) {
-                values.add(new Value(Integer.toString(rank(status)), Integer.toString(rank(status)), query,
-                        List.of(List.of(status))));
+                values.add(new Value(Integer.toString(rank(status)), Integer.toString(rank(status)),
+                        roles.stream().map(role -> new Walk(query.withRole(role), status)).toList()));
             }
         } else {
-            List<List<UserStatus>> walks = statuses.stream().map(List::of).toList();
-            for (io.roster.contracts.user.Role role : query.roles().isEmpty()
-                    ? List.of(io.roster.contracts.user.Role.values()) : List.copyOf(query.roles())) {
-                values.add(new Value(role.name(), "'" + role.name() + "'::text", query.withRole(role), walks));
+            for (io.roster.contracts.user.Role role : roles) {
+                values.add(new Value(role.name(), "'" + role.name() + "'::text",
+                        statuses.stream().map(status -> new Walk(query.withRole(role), status)).toList()));
             }
         }
         values.sort(java.util.Comparator.comparing(Value::key)); // ranks and role names sort as the key does
@@ -100,11 +106,11 @@ public record UserListSql(String sql, List<Object> args) {
                     continue; // wholly before the cursor
                 }
             }
-            for (List<UserStatus> walk : value.walks()) {
+            for (Walk walk : value.walks()) {
                 sql.append(separator).append("(SELECT id, '").append(value.key())
                         .append("'::text AS cursor_key, ").append(value.literal()).append(" AS sort_value FROM users "
                                 + "WHERE ");
-                where(sql, orgId, value.query(), walk, args);
+                where(sql, orgId, walk.query(), List.of(walk.status()), args);
                 if (afterKey != null && value.key().equals(afterKey)) {
                     sql.append(" AND id ").append(descending ? "<" : ">").append(" ?");
                     args.add(afterId);
