@@ -25,8 +25,9 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Bulk jobs on a large organization through the HTTP API, on the local stack of {@link BenchStack}, each beside
  * the raw PostgreSQL operation measured in the same run on a copy of the same users (its own schema, the same
- * migrations and indexes): export (a JDBC cursor into CSV) for a tenth of the users and for all of them, tag
- * (UPDATE by lists of a thousand ids) and delete (DELETE by lists of a thousand ids). Ours is timed from the
+ * migrations and indexes), and for tag and delete also on the same users in the {@link MinimalTable}: export (a JDBC
+ * cursor into CSV) for a tenth of the users and for all of them, tag (UPDATE by lists of a thousand ids) and delete
+ * (DELETE by lists of a thousand ids). Ours is timed from the
  * request to the job's end and, for tag and delete, its last change event on Kafka; for export, to the last byte of
  * the file downloaded from the gateway. The users are made with one INSERT ... SELECT on both sides (not measured).
  */
@@ -41,8 +42,8 @@ final class BulkBench {
         int users = options.integer("users", 1_000_000);
         java.util.Set<String> only = java.util.Set.of(options.string("jobs", "export,tag,delete").split(","));
         Path dir = Files.createTempDirectory("roster-bench-bulk-");
-        Table table = new Table("job", "users", "raw PostgreSQL", "ours, end to end", "ratio", "target",
-                "peak heap gateway", "peak heap workers");
+        Table table = new Table("job", "users", "raw, our table", "raw, minimal table", "ours, end to end",
+                "ratio to our table", "ratio to minimal", "target", "peak heap gateway", "peak heap workers");
         // a job over everyone holds the users and their admin
         try (BenchStack stack = BenchStack.start(dir, options, java.util.Map.of("ROSTER_MAX_ROWS_PER_JOB",
                 Integer.toString(users + 1)));
@@ -54,9 +55,13 @@ final class BulkBench {
                 s.execute("INSERT INTO organizations (id, name, path, depth) VALUES ('" + baselineOrg
                         + "', 'baseline', ARRAY['" + baselineOrg + "'::uuid], 1)");
             }
+            try (Connection c = baseline.getConnection(); Statement s = c.createStatement()) {
+                MinimalTable.create(s, "users_minimal");
+            }
             long start = System.nanoTime();
-            populate(baseline, baselineOrg, users);
-            populate(stack.roster, org, users);
+            populate(baseline, "users_minimal", baselineOrg, users);
+            populate(baseline, "users", baselineOrg, users);
+            populate(stack.roster, "users", org, users);
             System.err.printf("  %,d users made on each side in %.0f s%n", users, (System.nanoTime() - start) / 1e9);
             int staff = count(stack.roster, "SELECT count(*) FROM users WHERE org_id = '" + org + "' AND role = 'Staff'");
             String jobs = "/api/v1/orgs/" + org + "/jobs/";
@@ -103,28 +108,33 @@ final class BulkBench {
                 String[] peaks = stack.peaks();
                 stack.statements("export");
                 table.row("export (" + (role.isEmpty() ? "everyone" : role) + ")", String.format("%,d", rows),
-                        Table.rate(raw), Table.rate(ours), Table.ratio(ours / raw), "0.70x", peaks[0], peaks[1]);
+                        Table.rate(raw), "", Table.rate(ours), Table.ratio(ours / raw), "", "0.70x of our table",
+                        peaks[0], peaks[1]);
             }
 
-            List<UUID> ids = ids(baseline, baselineOrg);
+            Raw raw = new Raw(baseline, ids(baseline, "users", baselineOrg), ids(baseline, "users_minimal", baselineOrg));
             if (only.contains("tag")) {
-                tag(stack, baseline, table, topics, ids, jobs, users);
+                tag(stack, raw, table, topics, jobs, users);
             }
             if (only.contains("delete")) {
-                delete(stack, baseline, table, topics, ids, jobs, users);
+                delete(stack, raw, table, topics, jobs, users);
             }
         }
         System.out.printf("%nBulk jobs on one organization through the HTTP API, the local stack on this machine%n%n");
         table.print();
         System.out.printf("%nOurs: request to job end (+ last change event on Kafka for tag and delete; + the file "
-                + "downloaded for export). Raw: the bare PostgreSQL operation on a copy of the same users.%n");
+                + "downloaded for export). Raw: the bare PostgreSQL operation on a copy of the same users, in a table like ours "
+                + "(the same migrations, indexes and triggers) and in the minimal table (the same columns, a primary "
+                + "key and the unique email index only).%n");
     }
 
     /** Tags everyone. */
-    private static void tag(BenchStack stack, HikariDataSource baseline, Table table, Topics topics, List<UUID> ids,
-                            String jobs, int users) throws Exception {
-        double rawTag = ids.size() / seconds(() -> byIdLists(baseline, ids,
-                "UPDATE users SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)"));
+    private static void tag(BenchStack stack, Raw raw, Table table, Topics topics, String jobs, int users)
+            throws Exception {
+        String update = "UPDATE %s SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)";
+        double rawTag = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(), update.formatted("users")));
+        double minimalTag = raw.minimal().size() / seconds(() -> byIdLists(raw.pool(), raw.minimal(),
+                update.formatted("users_minimal")));
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
         long t0 = System.nanoTime();
@@ -133,14 +143,23 @@ final class BulkBench {
         ImportBench.awaitEvents(stack, topics.userChanges(), before + users + 1);
         double oursTag = (users + 1) / ((System.nanoTime() - t0) / 1e9);
         String[] peaks = stack.peaks();
-        table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(oursTag),
-                Table.ratio(oursTag / rawTag), "0.50x", peaks[0], peaks[1]);
+        table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(minimalTag),
+                Table.rate(oursTag), Table.ratio(oursTag / rawTag), Table.ratio(oursTag / minimalTag),
+                "0.25x of minimal", peaks[0], peaks[1]);
+        int stageRows = Math.min(raw.own().size(), 100_000);
+        Table stages = new WriteStages(raw.pool(), stack.broker.bootstrapServers()).tag(raw.own(), stageRows);
+        System.out.printf("%nWhat tagging a user costs, stage by stage (the workers' code on one thread, chunks of "
+                + "1,000, %,d users of the raw side's table)%n%n", stageRows);
+        stages.print();
     }
 
     /** Deletes everyone (the caller is refused and stays). */
-    private static void delete(BenchStack stack, HikariDataSource baseline, Table table, Topics topics,
-                               List<UUID> ids, String jobs, int users) throws Exception {
-        double rawDelete = ids.size() / seconds(() -> byIdLists(baseline, ids, "DELETE FROM users WHERE id = ANY (?)"));
+    private static void delete(BenchStack stack, Raw raw, Table table, Topics topics, String jobs, int users)
+            throws Exception {
+        double rawDelete = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(),
+                "DELETE FROM users WHERE id = ANY (?)"));
+        double minimalDelete = raw.minimal().size() / seconds(() -> byIdLists(raw.pool(), raw.minimal(),
+                "DELETE FROM users_minimal WHERE id = ANY (?)"));
         stack.statements("before delete");
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
@@ -155,26 +174,31 @@ final class BulkBench {
                 accepted, finished, (System.nanoTime() - t0) / 1e9);
         double oursDelete = users / ((System.nanoTime() - t0) / 1e9);
         String[] peaks = stack.peaks();
-        table.row("delete (everyone)", String.format("%,d", users), Table.rate(rawDelete), Table.rate(oursDelete),
-                Table.ratio(oursDelete / rawDelete), "0.50x", peaks[0], peaks[1]);
+        table.row("delete (everyone)", String.format("%,d", users), Table.rate(rawDelete), Table.rate(minimalDelete),
+                Table.rate(oursDelete), Table.ratio(oursDelete / rawDelete), Table.ratio(oursDelete / minimalDelete),
+                "0.25x of minimal", peaks[0], peaks[1]);
     }
 
-    /** {@code users} users in {@code org}: a tenth Staff, one in fifty Admin, the rest User; pending. */
-    private static void populate(HikariDataSource pool, UUID org, int users) throws Exception {
+    /** The raw side: the baseline schema, and the ids of the users of its users table and of its minimal one. */
+    private record Raw(HikariDataSource pool, List<UUID> own, List<UUID> minimal) {
+    }
+
+    /** {@code users} users in {@code org} in {@code table}: a tenth Staff, one in fifty Admin, the rest User; pending. */
+    private static void populate(HikariDataSource pool, String table, UUID org, int users) throws Exception {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO users (id, org_id, email, first_name, last_name, role, location, tags, status, "
+            s.execute("INSERT INTO " + table + " (id, org_id, email, first_name, last_name, role, location, tags, status, "
                     + "invited_at) SELECT gen_random_uuid(), '" + org + "', 'u' || g || '-" + org.toString().substring(0, 8)
                     + "@bulk.example', 'First' || g, 'Last' || g, CASE WHEN g % 10 = 0 THEN 'Staff' WHEN g % 50 = 1 "
                     + "THEN 'Admin' ELSE 'User' END, 'Berlin', '{}', 'pending', now() FROM generate_series(1, " + users
                     + ") g");
-            s.execute("VACUUM ANALYZE users");
+            s.execute("VACUUM ANALYZE " + table);
         }
     }
 
-    private static List<UUID> ids(HikariDataSource pool, UUID org) throws Exception {
+    private static List<UUID> ids(HikariDataSource pool, String table, UUID org) throws Exception {
         List<UUID> ids = new ArrayList<>();
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM users WHERE org_id = '" + org + "'")) {
+             ResultSet rs = s.executeQuery("SELECT id FROM " + table + " WHERE org_id = '" + org + "'")) {
             while (rs.next()) {
                 ids.add(rs.getObject(1, UUID.class));
             }

@@ -95,7 +95,7 @@ public final class OutboxRelay implements Runnable {
     }
 
     /** Publishes one batch. @return how many entries were published */
-    int relayOnce(Connection connection) throws SQLException {
+    public int relayOnce(Connection connection) throws SQLException {
         List<Outbox.Entry> entries = Outbox.oldest(connection, batchSize);
         if (entries.isEmpty()) {
             return 0;

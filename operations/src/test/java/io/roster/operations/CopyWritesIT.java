@@ -23,12 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invited users are written by COPY (CSV): every value the validators let through comes back as written, quotes,
- * commas, backslashes, braces and non-Latin text included; null and the empty string stay apart; the invitation's
- * token hash and times arrive; and a duplicate email still fails the chunk with a unique violation (23505), which the
- * chunk's transaction retries.
+ * Invited users and activity entries are written by COPY (CSV): every value the validators let through comes back as
+ * written, quotes, commas, backslashes, braces and non-Latin text included; null and the empty string stay apart;
+ * the invitation's token hash and times arrive; and a duplicate email still fails the chunk with a unique violation
+ * (23505), which the chunk's transaction retries.
  */
-class InsertInvitedIT {
+class CopyWritesIT {
 
     static TestEnv env;
     static com.zaxxer.hikari.HikariDataSource pool;
@@ -92,6 +92,28 @@ class InsertInvitedIT {
             }
             return null;
         });
+    }
+
+    @Test
+    void activityEntriesComeBackAsWritten() {
+        UUID org = Fixtures.org(pool);
+        UUID user = Fixtures.user(pool, Role.User, org);
+        UUID admin = Fixtures.user(pool, Role.Admin, org);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Tx.run(pool, c -> {
+            io.roster.persistence.Activity.append(c, List.of(
+                    new io.roster.persistence.Activity.Entry(user, org, admin, "roster.user.tags-changed",
+                            "console, \"beta\"", "added tag \"a,b\" \\ {x}", at),
+                    new io.roster.persistence.Activity.Entry(user, org, null, "roster.user.status-changed", null, "",
+                            at.plusMillis(1))));
+            return null;
+        });
+        List<io.roster.persistence.Activity.Logged> logged = Tx.run(pool, c ->
+                io.roster.persistence.Activity.latest(c, user, 10));
+        assertEquals(new io.roster.persistence.Activity.Logged(at.plusMillis(1), "roster.user.status-changed", null,
+                null, null, ""), logged.get(0));
+        assertEquals(new io.roster.persistence.Activity.Logged(at, "roster.user.tags-changed", admin,
+                admin + "@example.com", "console, \"beta\"", "added tag \"a,b\" \\ {x}"), logged.get(1));
     }
 
     @Test
