@@ -320,6 +320,12 @@ class UserListIT {
         JsonNode first = admin.get("/api/v1/orgs/" + org + "/users?q=xen").json();
         assertEquals(1, first.get("total").asLong());
         assertTrue(first.get("totalExact").asBoolean());
+        // no match: the count arrives without a row
+        JsonNode none = admin.get("/api/v1/orgs/" + org + "/users?q=nobody-has-this").json();
+        assertEquals(0, none.get("total").asLong());
+        assertTrue(none.get("totalExact").asBoolean());
+        assertEquals(0, none.get("items").size());
+        assertTrue(none.get("nextCursor").isNull());
         assertTrue(admin.get("/api/v1/orgs/" + org + "/users").json().get("totalExact").asBoolean());
     }
 

@@ -116,11 +116,13 @@ final class ListBench {
                         rs.next();
                         matching = rs.getLong(1);
                     }
-                    // the gateway's path: the matches counted up to the cap, then paged among themselves when few
-                    UserListSql capped = UserListSql.cappedCount(org, query);
-                    UserListSql page = matching <= UserListSql.SEARCH_CAP ? UserListSql.candidates(org, query, null,
-                            null) : UserListSql.build(org, query, null, null);
-                    double[] raw = percentiles(timeSql(pool, List.of(capped, page), reps));
+                    // the gateway's path: the matches read once up to the cap, counted and paged among themselves;
+                    // more than the cap, and the page walks the sort's index
+                    List<UserListSql> statements = matching <= UserListSql.SEARCH_CAP
+                            ? List.of(UserListSql.candidates(org, query, null, null))
+                            : List.of(UserListSql.candidates(org, query, null, null),
+                                    UserListSql.build(org, query, null, null));
+                    double[] raw = percentiles(timeSql(pool, statements, reps));
                     double[] api = percentiles(timeApi(http, gateway.uri(), "/api/v1/orgs/" + org
                             + "/users?limit=50&sort=name&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8), token,
                             reps));
@@ -135,7 +137,8 @@ final class ListBench {
                     table.print();
                 }
                 System.out.printf("%nSearch (q), sorted by name, first page with its total, %d requests each; raw SQL "
-                        + "is the gateway's statements (the matches counted up to %,d, then the page)%n%n", reps,
+                        + "is the gateway's statements (the matches read once up to %,d, counted and paged; more "
+                        + "than that, and the page walks the sort's index)%n%n", reps,
                         UserListSql.SEARCH_CAP);
                 search.print();
                 System.out.printf("%nTarget: search API p99 under 100 ms; slowest p99 %.1f ms%n", worstSearch);

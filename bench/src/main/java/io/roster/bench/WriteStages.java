@@ -201,7 +201,7 @@ final class WriteStages {
                 total += micros; // the parts are inside the whole
             }
             table.row(stage.getKey(), String.format("%.1f", micros), Table.rate(1e6 / micros),
-                    parts.contains(stage.getKey()) ? "timed apart (rolled back: the outbox row)" : "");
+                    parts.contains(stage.getKey()) ? "part of the chunk transaction, timed apart" : "");
             if (stage.getKey().equals(whole)) {
                 double inside = parts.stream().mapToLong(nanos::get).sum() / 1e3 / rows;
                 table.row(rest, String.format("%.1f", micros - inside), Table.rate(1e6 / (micros - inside)), "");

@@ -166,40 +166,37 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static final int SEARCH_CAP = 10_000;
 
-    /** Whether the query is a search or a tag, answered through {@link #cappedCount} first. */
+    /** Whether the query is a search or a tag, answered through {@link #candidates} first. */
     public static boolean bounded(UserListQuery query) {
         return query.text() != null || query.tag() != null;
     }
 
-    /** How many users the filters match, counted no further than one past {@link #SEARCH_CAP}. */
-    public static UserListSql cappedCount(UUID orgId, UserListQuery query) {
-        List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM users WHERE ");
-        where(sql, orgId, query, query.statuses(), args);
-        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") capped");
-        return new UserListSql(sql.toString(), List.copyOf(args));
-    }
-
     /**
-     * A page of a search with at most {@link #SEARCH_CAP} matches: the matches (through the search's own index),
-     * then sorted and cut after the cursor among themselves. The row shape and the cursor keys are those of
+     * A search's matches, read once: at most {@link #SEARCH_CAP} + 1 of them (through the search's own index),
+     * counted (column 13, on every row, and on a single row of nulls when the page is empty), and paged among
+     * themselves: sorted and cut after the cursor. The page is the answer when the count is at most the cap (a
+     * broader search walks the sort's index instead: {@link #build}). The row shape and the cursor keys are those of
      * {@link #build} (status: its lifecycle rank).
      */
     public static UserListSql candidates(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
         List<Object> args = new ArrayList<>();
         String key = query.sort().key();
         String direction = query.descending() ? "DESC" : "ASC";
-        StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT " + COLUMNS + ", (" + key
+        StringBuilder sql = new StringBuilder("WITH matches AS MATERIALIZED (SELECT " + COLUMNS + ", (" + key
                 + ")::text AS cursor_key, " + key + " AS sort_value FROM users WHERE ");
         where(sql, orgId, query, query.statuses(), args);
-        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") matches");
+        // more matches than the cap: nothing to sort, the page comes from the sort's index
+        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") SELECT page.*, counted.n FROM (SELECT count(*) AS n "
+                + "FROM matches) counted LEFT JOIN LATERAL (SELECT * FROM matches WHERE counted.n <= ")
+                .append(SEARCH_CAP);
         if (afterKey != null) {
-            sql.append(" WHERE (sort_value, id) ").append(query.descending() ? "<" : ">").append(" (?::")
+            sql.append(" AND (sort_value, id) ").append(query.descending() ? "<" : ">").append(" (?::")
                     .append(query.sort().type()).append(", ?)");
             args.add(afterKey);
             args.add(afterId);
         }
-        sql.append(" ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?");
+        sql.append(" ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?) page "
+                + "ON true ORDER BY page.sort_value ").append(direction).append(", page.id ").append(direction);
         args.add(query.limit() + 1);
         return new UserListSql(sql.toString(), List.copyOf(args));
     }

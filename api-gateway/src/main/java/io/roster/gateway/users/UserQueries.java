@@ -80,11 +80,15 @@ public class UserQueries {
                     try (var set = c.prepareStatement("SET LOCAL plan_cache_mode = force_custom_plan")) {
                         set.execute();
                     }
-                    // a search: its matches counted up to the cap first; few of them are paged among themselves
-                    long matches = UserListSql.cappedCount(orgId, query).single(c);
+                    // a search: its matches read once, up to the cap, counted and paged among themselves; more
+                    // than the cap, and the page walks the sort's index instead
+                    long matches = read(c, UserListSql.candidates(orgId, query, afterKey, afterId), rows, keys);
                     boolean few = matches <= UserListSql.SEARCH_CAP;
-                    read(c, few ? UserListSql.candidates(orgId, query, afterKey, afterId)
-                            : UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
+                    if (!few) {
+                        rows.clear();
+                        keys.clear();
+                        read(c, UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
+                    }
                     return after != null ? new Total(null, null)
                             : new Total(Math.min(matches, UserListSql.SEARCH_CAP), few);
                 }
@@ -107,13 +111,24 @@ public class UserQueries {
         return new Page(List.copyOf(rows.subList(0, query.limit())), next, counted.total(), counted.exact());
     }
 
-    /** Reads the page's rows, with their organizations' names. */
-    private static void read(java.sql.Connection c, UserListSql sql, List<UserItem> rows, List<String> keys)
+    /**
+     * Reads the page's rows, with their organizations' names. @return the statement's count of matches (column 13 of
+     * {@link UserListSql#candidates}; its empty page is one row of nulls), or -1 for a statement without one
+     */
+    private static long read(java.sql.Connection c, UserListSql sql, List<UserItem> rows, List<String> keys)
             throws java.sql.SQLException {
         Map<UUID, String> orgNames = new HashMap<>();
+        long counted = -1;
         try (PreparedStatement ps = sql.prepare(c, "")) {
             try (ResultSet rs = ps.executeQuery()) {
+                boolean withCount = rs.getMetaData().getColumnCount() >= 13;
                 while (rs.next()) {
+                    if (withCount) {
+                        counted = rs.getLong(13);
+                        if (rs.getObject(1) == null) {
+                            continue; // no row on this page, only the count
+                        }
+                    }
                     String first = rs.getString(3);
                     String last = rs.getString(4);
                     Timestamp login = rs.getTimestamp(9);
@@ -132,6 +147,7 @@ public class UserQueries {
                 }
             }
         }
+        return counted;
     }
 
     /** The cursor of the page that follows the row with {@code sortKey} and {@code id} in {@code query}'s order. */
