@@ -150,7 +150,7 @@ public final class UserChunks {
 
     /**
      * Deletes the users of {@code ids} within the reach of {@code orgId} who are not admins, except {@code keep}, in
-     * one statement that touches each row once.
+     * one statement that touches each row once, and what is kept of them elsewhere ({@link #forget}).
      */
     public static List<Deleted> deleteNonAdminsInReach(Connection connection, UUID orgId, Collection<UUID> ids,
                                                        UUID keep) throws SQLException {
@@ -159,17 +159,35 @@ public final class UserChunks {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, keep);
             ps.setObject(3, orgId);
-            return deleted(ps);
+            return forget(connection, deleted(ps));
         }
     }
 
-    /** Deletes the users of {@code ids}. */
+    /** Deletes the users of {@code ids}, and what is kept of them elsewhere ({@link #forget}). */
     public static List<Deleted> delete(Connection connection, Collection<UUID> ids) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            return deleted(ps);
+            return forget(connection, deleted(ps));
         }
+    }
+
+    /**
+     * Removes the sessions and the closed invitations of users just deleted, one statement each for all of them
+     * (no foreign key cascades them: V23). The one place every deletion of users goes through.
+     */
+    private static List<Deleted> forget(Connection connection, List<Deleted> deleted) throws SQLException {
+        if (deleted.isEmpty()) {
+            return deleted;
+        }
+        Object[] ids = deleted.stream().map(Deleted::id).toArray();
+        for (String table : List.of("sessions", "invitations")) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE user_id = ANY (?)")) {
+                ps.setArray(1, connection.createArrayOf("uuid", ids));
+                ps.executeUpdate();
+            }
+        }
+        return deleted;
     }
 
     /** Deletes the activity of the users of {@code ids}. */
