@@ -1,15 +1,10 @@
 package io.roster.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.roster.contracts.Keys;
 import io.roster.contracts.Topics;
-import io.roster.contracts.event.UserChangeEvent;
-import io.roster.contracts.event.UserInvited;
 import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.event.UserTagsChanged;
-import io.roster.contracts.serde.Json;
 import io.roster.contracts.user.Role;
-import io.roster.contracts.user.UserStatus;
 import io.roster.operations.Mails;
 import io.roster.persistence.Activity;
 import io.roster.persistence.Invitations;
@@ -95,19 +90,8 @@ final class WriteStages {
                     () -> Invitations.prepare(users.stream().map(u -> new Invitations.Invitee(u.id(), u.email(),
                             u.firstName())).toList(), Duration.ofDays(7), Mails.invitations("Bench",
                             "http://localhost:8080"), now));
-            List<Outbox.Entry> entries = time("JSON of each event and snapshot", () -> {
-                List<Outbox.Entry> built = new ArrayList<>(users.size());
-                for (Users.NewUser u : users) {
-                    UserInvited data = new UserInvited(u.id(), u.orgId(), u.email(), u.firstName(), u.lastName(),
-                            u.role(), u.location(), u.tags(), UserStatus.pending, now, null, job);
-                    UserSnapshot snapshot = new UserSnapshot(u.id(), org, u.email(), u.firstName(), u.lastName(),
-                            u.role(), u.location(), u.tags(), UserStatus.pending, null, now, now);
-                    UUID eventId = UUID.randomUUID();
-                    built.add(Outbox.Entry.change(eventId, Keys.user(u.id()), Json.writeString(UserChangeEvent.of(
-                            eventId, now, data)), Json.writeString(snapshot)).withMail(invitations.mailFor(u.id())));
-                }
-                return built;
-            });
+            List<Outbox.Entry> entries = time("JSON of each event and snapshot",
+                    () -> Users.invitedEntries(users, UUID::randomUUID, invitations));
             time("outbox row of the chunk (entries encoded, inserted)", () -> inTransaction(false, c -> {
                 Outbox.append(c, entries);
                 return null;
@@ -136,26 +120,19 @@ final class WriteStages {
             inTransaction(true, c -> {
                 List<UserSnapshot> changed = time("users rows: UPDATE ... RETURNING (indexes, count trigger)",
                         () -> UserChunks.tag(c, chunk, "stages", false));
-                List<Outbox.Entry> entries = new ArrayList<>(changed.size());
-                List<Activity.Entry> activity = new ArrayList<>(changed.size());
-                time("JSON of each event and snapshot", () -> {
-                    for (UserSnapshot user : changed) {
-                        UserTagsChanged data = new UserTagsChanged(user.id(), user.orgId(), List.of("stages"),
-                                List.of(), user.tags(), user.updatedAt(), null, null);
-                        UUID eventId = UUID.randomUUID();
-                        entries.add(Outbox.Entry.change(eventId, Keys.user(user.id()), Json.writeString(
-                                UserChangeEvent.of(eventId, user.updatedAt(), data)), Json.writeString(user)));
-                        activity.add(new Activity.Entry(user.id(), user.orgId(), null, data.action(), "bench",
-                                "added tag stages", user.updatedAt()));
-                    }
-                    return null;
-                });
+                List<Users.Change> changes = new ArrayList<>(changed.size());
+                for (UserSnapshot user : changed) {
+                    changes.add(new Users.Change(UUID.randomUUID(), new UserTagsChanged(user.id(), user.orgId(),
+                            List.of("stages"), List.of(), user.tags(), user.updatedAt(), null, null), user,
+                            user.updatedAt(), null, "bench", "added tag stages", null));
+                }
+                Users.Records records = time("JSON of each event and snapshot", () -> Users.records(changes));
                 time("outbox row of the chunk (entries encoded, inserted)", () -> {
-                    Outbox.append(c, entries);
+                    Outbox.append(c, records.outbox());
                     return null;
                 });
                 time("activity rows (one a user)", () -> {
-                    Activity.append(c, activity);
+                    Activity.append(c, records.activity());
                     return null;
                 });
                 return null;

@@ -18,8 +18,7 @@ import java.util.UUID;
 /**
  * Deletes users, a chunk of ids at a time in the chunk's transaction: their sessions end, their open invitation dies
  * with the row and their closed ones with it ({@link UserChunks}, set-wise), their activity is removed, and each gets
- * a {@code roster.user.deleted}
- * event and a tombstone on the users topic. Refused per row: a user out of reach ({@code not_found}), the caller
+ * a {@code roster.user.deleted} event and a tombstone on the users topic. Refused per row: a user out of reach ({@code not_found}), the caller
  * themself ({@link SelfAction}) and the last admin of an organization ({@link LastAdminRule}).
  */
 public final class DeleteUsers {

@@ -103,6 +103,17 @@ public final class Users {
 
     /** Records many changes at once: one batch of outbox entries, one of activity entries. */
     public static void recordChanges(Connection connection, List<Change> changes) throws SQLException {
+        Records records = records(changes);
+        Outbox.append(connection, records.outbox());
+        Activity.append(connection, records.activity());
+    }
+
+    /** What changes owe: their outbox entries (the events' and snapshots' JSON) and their activity entries. */
+    public record Records(List<Outbox.Entry> outbox, List<Activity.Entry> activity) {
+    }
+
+    /** The outbox and activity entries of {@code changes}, written by {@link #recordChanges}. */
+    public static Records records(List<Change> changes) {
         List<Outbox.Entry> entries = new ArrayList<>(changes.size());
         List<Activity.Entry> activity = new ArrayList<>(changes.size());
         for (Change change : changes) {
@@ -120,8 +131,7 @@ public final class Users {
             activity.add(new Activity.Entry(data.userId(), data.orgId(), change.actorId(), data.action(),
                     change.client(), change.details(), at));
         }
-        Outbox.append(connection, entries);
-        Activity.append(connection, activity);
+        return new Records(entries, activity);
     }
 
     /** An account as a login sees it: who, where, which role, and the password's hash (null before the invitation). */
@@ -303,6 +313,15 @@ public final class Users {
         CopyCsv.copyIn(connection, "COPY users (id, org_id, email, first_name, last_name, role, location, tags, "
                 + "status, password_hash, invited_at, invite_job_id, created_at, updated_at, invite_token_hash, "
                 + "invite_sent_at, invite_expires_at, invited_by, invite_client) FROM STDIN WITH (FORMAT csv)", rows);
+        Outbox.append(connection, invitedEntries(users, eventIds, invitations));
+    }
+
+    /**
+     * The outbox entries of invited users, as {@link #insertInvited} writes them: each user's
+     * {@code roster.user.invited} event, snapshot and invitation mail.
+     */
+    public static List<Outbox.Entry> invitedEntries(List<NewUser> users, java.util.function.Supplier<UUID> eventIds,
+                                                    Invitations.Batch invitations) {
         List<Outbox.Entry> entries = new ArrayList<>(users.size());
         for (NewUser u : users) {
             UserInvited data = new UserInvited(u.id(), u.orgId(), u.email(), u.firstName(), u.lastName(), u.role(),
@@ -315,6 +334,6 @@ public final class Users {
             String mail = invitations == null ? null : invitations.mailFor(u.id());
             entries.add(mail == null ? entry : entry.withMail(mail));
         }
-        Outbox.append(connection, entries);
+        return entries;
     }
 }

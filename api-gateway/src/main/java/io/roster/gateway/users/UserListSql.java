@@ -25,8 +25,9 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static UserListSql build(UUID orgId, UserListQuery query, String afterKey, UUID afterId) {
         List<Object> args = new ArrayList<>();
-        // status always (one walk per status and role); role when several roles are chosen (a role = ANY (...) condition beside the keyset one
-        // would make each walk pass the roles before the cursor's: the deeper the page, the longer)
+        // status always (one walk per status and role); role when several roles are chosen (a role = ANY (...)
+        // condition beside the keyset one would make each walk pass the roles before the cursor's: the deeper the
+        // page, the longer)
         if (query.sort() == UserListQuery.Column.status
                 || (query.sort() == UserListQuery.Column.role && query.roles().size() > 1)) {
             return byValue(orgId, query, afterKey, afterId, args);

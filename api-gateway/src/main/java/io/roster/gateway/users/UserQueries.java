@@ -82,17 +82,16 @@ public class UserQueries {
                     }
                     // a search: its matches read once, up to the cap, counted and paged among themselves; more
                     // than the cap, and the page walks the sort's index instead
-                    long matches = read(c, UserListSql.candidates(orgId, query, afterKey, afterId), rows, keys);
+                    long matches = read(c, UserListSql.candidates(orgId, query, afterKey, afterId), true, rows, keys);
                     boolean few = matches <= UserListSql.SEARCH_CAP;
                     if (!few) {
-                        rows.clear();
-                        keys.clear();
-                        read(c, UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
+                        // the candidates' page is empty over the cap
+                        read(c, UserListSql.build(orgId, query, afterKey, afterId), false, rows, keys);
                     }
                     return after != null ? new Total(null, null)
                             : new Total(Math.min(matches, UserListSql.SEARCH_CAP), few);
                 }
-                read(c, UserListSql.build(orgId, query, afterKey, afterId), rows, keys);
+                read(c, UserListSql.build(orgId, query, afterKey, afterId), false, rows, keys);
                 return after != null ? new Total(null, null)
                         : new Total(UserListSql.count(orgId, query).single(c), true);
             });
@@ -112,16 +111,18 @@ public class UserQueries {
     }
 
     /**
-     * Reads the page's rows, with their organizations' names. @return the statement's count of matches (column 13 of
-     * {@link UserListSql#candidates}; its empty page is one row of nulls), or -1 for a statement without one
+     * Reads the page's rows, with their organizations' names.
+     *
+     * @param withCount whether the statement is {@link UserListSql#candidates}: its count of matches in column 13,
+     *                  and an empty page as one row of nulls
+     * @return that count, or -1 without one
      */
-    private static long read(java.sql.Connection c, UserListSql sql, List<UserItem> rows, List<String> keys)
-            throws java.sql.SQLException {
+    private static long read(java.sql.Connection c, UserListSql sql, boolean withCount, List<UserItem> rows,
+                             List<String> keys) throws java.sql.SQLException {
         Map<UUID, String> orgNames = new HashMap<>();
         long counted = -1;
         try (PreparedStatement ps = sql.prepare(c, "")) {
             try (ResultSet rs = ps.executeQuery()) {
-                boolean withCount = rs.getMetaData().getColumnCount() >= 13;
                 while (rs.next()) {
                     if (withCount) {
                         counted = rs.getLong(13);
