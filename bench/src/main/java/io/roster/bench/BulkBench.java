@@ -44,6 +44,7 @@ final class BulkBench {
         Path dir = Files.createTempDirectory("roster-bench-bulk-");
         Table table = new Table("job", "users", "raw, our table", "raw, minimal table", "ours, end to end",
                 "ratio to our table", "ratio to minimal", "target", "peak heap gateway", "peak heap workers");
+        Table cpu = CpuSplit.table("job");
         // a job over everyone holds the users and their admin
         try (BenchStack stack = BenchStack.start(dir, options, java.util.Map.of("ROSTER_MAX_ROWS_PER_JOB",
                 Integer.toString(users + 1)));
@@ -114,10 +115,10 @@ final class BulkBench {
 
             Raw raw = new Raw(baseline, ids(baseline, "users", baselineOrg), ids(baseline, "users_minimal", baselineOrg));
             if (only.contains("tag")) {
-                tag(stack, raw, table, topics, jobs, users);
+                tag(stack, raw, table, cpu, topics, jobs, users);
             }
             if (only.contains("delete")) {
-                delete(stack, raw, table, topics, jobs, users);
+                delete(stack, raw, table, cpu, topics, jobs, users);
             }
         }
         System.out.printf("%nBulk jobs on one organization through the HTTP API, the local stack on this machine%n%n");
@@ -126,10 +127,16 @@ final class BulkBench {
                 + "downloaded for export). Raw: the bare PostgreSQL operation on a copy of the same users, in a table like ours "
                 + "(the same migrations, indexes and triggers) and in the minimal table (the same columns, a primary "
                 + "key and the unique email index only).%n");
+        if (!cpu.isEmpty()) {
+            System.out.printf("%nWhere the CPU went during tag and delete (request to last event), µs a user%n%n");
+            cpu.print();
+            System.out.printf("%n%s%n", CpuSplit.NOTE);
+        }
     }
 
     /** Tags everyone. */
-    private static void tag(BenchStack stack, Raw raw, Table table, Topics topics, String jobs, int users)
+    private static void tag(BenchStack stack, Raw raw, Table table, Table cpu, Topics topics, String jobs,
+                            int users)
             throws Exception {
         String update = "UPDATE %s SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)";
         double rawTag = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(), update.formatted("users")));
@@ -137,11 +144,13 @@ final class BulkBench {
                 update.formatted("users_minimal")));
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
+        CpuSplit.Sample cpuBefore = CpuSplit.take(stack);
         long t0 = System.nanoTime();
         String tag = stack.submit(jobs + "tag", "{\"filter\": {}, \"tag\": \"bench\", \"create\": true}");
         stack.awaitFinished(tag);
         ImportBench.awaitEvents(stack, topics.userChanges(), before + users + 1);
         double oursTag = (users + 1) / ((System.nanoTime() - t0) / 1e9);
+        CpuSplit.row(cpu, "tag (everyone)", CpuSplit.between(cpuBefore, CpuSplit.take(stack)), users + 1);
         String[] peaks = stack.peaks();
         table.row("tag (everyone)", String.format("%,d", users + 1), Table.rate(rawTag), Table.rate(minimalTag),
                 Table.rate(oursTag), Table.ratio(oursTag / rawTag), Table.ratio(oursTag / minimalTag),
@@ -154,7 +163,8 @@ final class BulkBench {
     }
 
     /** Deletes everyone (the caller is refused and stays). */
-    private static void delete(BenchStack stack, Raw raw, Table table, Topics topics, String jobs, int users)
+    private static void delete(BenchStack stack, Raw raw, Table table, Table cpu, Topics topics, String jobs,
+                               int users)
             throws Exception {
         double rawDelete = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(),
                 "DELETE FROM users WHERE id = ANY (?)"));
@@ -163,12 +173,14 @@ final class BulkBench {
         stack.statements("before delete");
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
+        CpuSplit.Sample cpuBefore = CpuSplit.take(stack);
         long t0 = System.nanoTime();
         String delete = stack.submit(jobs + "delete", "{\"filter\": {}, \"confirm\": \"DELETE\"}");
         double accepted = (System.nanoTime() - t0) / 1e9;
         stack.awaitFinished(delete);
         double finished = (System.nanoTime() - t0) / 1e9;
         ImportBench.awaitEvents(stack, topics.userChanges(), before + users);
+        CpuSplit.row(cpu, "delete (everyone)", CpuSplit.between(cpuBefore, CpuSplit.take(stack)), users);
         stack.statements("delete");
         System.err.printf("  delete: accepted after %.1f s, job finished after %.1f s, last event after %.1f s%n",
                 accepted, finished, (System.nanoTime() - t0) / 1e9);

@@ -46,6 +46,7 @@ final class ImportBench {
         int mailWait = options.integer("mail-wait-seconds", 120);
         int copyRuns = options.integer("copy-runs", 3);
         Path dir = Files.createTempDirectory("roster-bench-import-");
+        Table cpu = CpuSplit.table("rows");
         Table table = new Table("rows", "raw COPY, our table: median (fastest)", "raw COPY, minimal table: median",
                 "end to end (upload to last event)", "ratio to our table: median (fastest)", "ratio to minimal",
                 "peak heap gateway (live)", "peak heap workers (live)");
@@ -84,7 +85,9 @@ final class ImportBench {
                 }
                 stack.statements("raw COPY of " + rows);
                 stack.resetPeaks();
+                CpuSplit.Sample cpuBefore = CpuSplit.take(stack);
                 double seconds = upload(stack, csv, rows);
+                CpuSplit.row(cpu, String.format("%,d", rows), CpuSplit.between(cpuBefore, CpuSplit.take(stack)), rows);
                 imported.add(csv);
                 stack.statements("import of " + rows);
                 invited += rows;
@@ -116,6 +119,9 @@ final class ImportBench {
         }
         System.out.printf("%nBulk import through the HTTP API (streamed CSV), the local stack on this machine%n%n");
         table.print();
+        System.out.printf("%nWhere the CPU went during each measured import (upload to last event), µs a user%n%n");
+        cpu.print();
+        System.out.printf("%n%s%n", CpuSplit.NOTE);
         System.out.printf("%n%s%n", mailLine);
         if (stages != null) {
             System.out.printf("%nWhat an invited user costs beyond its users row, stage by stage (the workers' code "

@@ -20,6 +20,10 @@ final class Table {
         return this;
     }
 
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
     void print() {
         int[] widths = new int[header.length];
         for (int i = 0; i < header.length; i++) {

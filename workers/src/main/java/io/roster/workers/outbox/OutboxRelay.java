@@ -13,8 +13,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
@@ -100,20 +100,27 @@ public final class OutboxRelay implements Runnable {
         if (entries.isEmpty()) {
             return 0;
         }
-        Map<Long, Instant> committed = Outbox.committedAt(connection, entries);
+        // the header of each row's commit time, formatted once per row (a chunk's row carries a thousand entries)
+        Map<Long, byte[]> committed = new HashMap<>();
+        Outbox.committedAt(connection, entries).forEach((row, at) ->
+                committed.put(row, at.toString().getBytes(StandardCharsets.UTF_8)));
         List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size() * 2);
         for (Outbox.Entry entry : entries) {
+            byte[] eventId = entry.eventId().toString().getBytes(StandardCharsets.UTF_8);
+            byte[] committedAt = committed.get(entry.id());
             if (entry.change() != null) {
                 // the CloudEvents Kafka binding, structured mode: the event in the JSON format as the value, its
                 // content-type header application/cloudevents+json (the SDK writes both)
                 ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topics.userChanges(),
                         entry.key()).setEvent(CLOUD_EVENTS_JSON, utf8(entry.change()));
-                record.headers().add(EVENT_ID, entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
-                addCommittedAt(record.headers(), committed.get(entry.id()));
+                addHeaders(record.headers(), eventId, committedAt);
                 acks.add(producer.send(record));
             }
             if (entry.snapshot() != null || entry.tombstone()) {
-                acks.add(send(topics.users(), entry, entry.snapshot(), committed.get(entry.id())));
+                RecordHeaders headers = new RecordHeaders();
+                addHeaders(headers, eventId, committedAt);
+                acks.add(producer.send(new ProducerRecord<>(topics.users(), null, entry.key(), utf8(entry.snapshot()),
+                        headers)));
             }
             if (entry.mail() != null) {
                 // a mail carries its own message id, by which the mailer sends it once
@@ -136,17 +143,13 @@ public final class OutboxRelay implements Runnable {
         return entries.size();
     }
 
-    private Future<RecordMetadata> send(String topic, Outbox.Entry entry, String value, Instant committedAt) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EVENT_ID, entry.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        addCommittedAt(headers, committedAt);
-        return producer.send(new ProducerRecord<>(topic, null, entry.key(), utf8(value), headers));
-    }
-
-    /** When the change was committed (PostgreSQL's commit timestamp, where it tracks them), for lag and latency. */
-    private static void addCommittedAt(org.apache.kafka.common.header.Headers headers, Instant committedAt) {
+    /**
+     * The event id and, where PostgreSQL tracks commit times, when the change was committed (for lag and latency).
+     */
+    private static void addHeaders(org.apache.kafka.common.header.Headers headers, byte[] eventId, byte[] committedAt) {
+        headers.add(EVENT_ID, eventId);
         if (committedAt != null) {
-            headers.add(COMMITTED_AT, committedAt.toString().getBytes(StandardCharsets.UTF_8));
+            headers.add(COMMITTED_AT, committedAt);
         }
     }
 
