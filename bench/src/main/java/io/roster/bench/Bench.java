@@ -41,7 +41,7 @@ public final class Bench {
                         + "[--warmup N] [--copy-runs N] [--mail-wait-seconds N] [--statements false] [--heap 1g] "
                         + "[--env NAME=value,...]");
                 System.out.println("       java -jar bench/target/roster-bench.jar bulk [--users 1000000] [--jobs export,tag,delete] "
-                        + "[--export-runs 3] [--statements false] "
+                        + "[--export-runs 3] [--warmup 20000] [--statements false] "
                         + "[--heap 1g] "
                         + "[--env NAME=value,...]");
                 System.out.println("       java -jar bench/target/roster-bench.jar latency [--rows 1000000] [--warmup N] "
