@@ -168,6 +168,20 @@ final class BulkBench {
         System.err.printf("  warm-up: %,d users of a sub-organization tagged and deleted%n", users);
     }
 
+    /**
+     * Unmeasured: vacuums the tables that the measured steps write, on both sides, so that no step pays for the dead
+     * rows of the one before (a million-row UPDATE or DELETE on one side otherwise has autovacuum at work while the
+     * other side is measured).
+     */
+    private static void settle(BenchStack stack, Raw raw) throws Exception {
+        for (HikariDataSource pool : List.of(raw.pool(), stack.roster)) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                c.setAutoCommit(true);
+                s.execute(pool == raw.pool() ? "VACUUM users, users_minimal" : "VACUUM users, activity, outbox");
+            }
+        }
+    }
+
     private static long succeeded(String job) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"succeeded\":(\\d+)").matcher(job);
         if (!m.find()) {
@@ -181,9 +195,12 @@ final class BulkBench {
                             int users)
             throws Exception {
         String update = "UPDATE %s SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)";
+        settle(stack, raw);
         double rawTag = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(), update.formatted("users")));
+        settle(stack, raw);
         double minimalTag = raw.minimal().size() / seconds(() -> byIdLists(raw.pool(), raw.minimal(),
                 update.formatted("users_minimal")));
+        settle(stack, raw);
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
         CpuSplit.Sample cpuBefore = CpuSplit.take(stack);
@@ -208,10 +225,13 @@ final class BulkBench {
     private static void delete(BenchStack stack, Raw raw, Table table, Table cpu, Topics topics, String jobs,
                                int users)
             throws Exception {
+        settle(stack, raw);
         double rawDelete = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(),
                 "DELETE FROM users WHERE id = ANY (?)"));
+        settle(stack, raw);
         double minimalDelete = raw.minimal().size() / seconds(() -> byIdLists(raw.pool(), raw.minimal(),
                 "DELETE FROM users_minimal WHERE id = ANY (?)"));
+        settle(stack, raw);
         stack.statements("before delete");
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
