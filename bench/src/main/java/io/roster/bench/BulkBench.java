@@ -34,6 +34,8 @@ import org.apache.commons.csv.CSVPrinter;
 final class BulkBench {
 
     private static final int BATCH = 1000;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private BulkBench() {
     }
@@ -174,20 +176,17 @@ final class BulkBench {
      * other side is measured).
      */
     private static void settle(BenchStack stack, Raw raw) throws Exception {
-        for (HikariDataSource pool : List.of(raw.pool(), stack.roster)) {
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                c.setAutoCommit(true);
-                s.execute(pool == raw.pool() ? "VACUUM users, users_minimal" : "VACUUM users, activity, outbox");
-            }
+        try (Connection c = raw.pool().getConnection(); Statement s = c.createStatement()) {
+            s.execute("VACUUM users, users_minimal");
+        }
+        try (Connection c = stack.roster.getConnection(); Statement s = c.createStatement()) {
+            s.execute("VACUUM users, activity, outbox");
         }
     }
 
-    private static long succeeded(String job) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"succeeded\":(\\d+)").matcher(job);
-        if (!m.find()) {
-            throw new IllegalStateException("no succeeded count in " + job);
-        }
-        return Long.parseLong(m.group(1));
+    /** The job's count of rows that succeeded, from its JSON. */
+    private static long succeeded(String job) throws Exception {
+        return JSON.readTree(job).required("succeeded").asLong();
     }
 
     /** Tags everyone. */
