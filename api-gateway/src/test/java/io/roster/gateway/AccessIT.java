@@ -458,13 +458,17 @@ class AccessIT {
             UUID id = user(org, String.format("u%02d@list.example", (i * 7) % 40), Role.values()[i % 3], locations[i % 5]);
             int n = i;
             Tx.run(pool, c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE users SET status = ?, last_login_at = ?, "
-                        + "tags = ? WHERE id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE users SET status = ?, last_login_at = ? "
+                        + "WHERE id = ?")) {
                     ps.setString(1, n % 4 == 0 ? "pending" : n % 4 == 1 ? "active" : "inactive");
                     ps.setTimestamp(2, n % 4 == 0 ? null : java.sql.Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")
                             .plusSeconds(n % 6 * 3600)));
-                    ps.setArray(3, c.createArrayOf("text", n % 2 == 0 ? new String[] {"even"} : new String[0]));
-                    ps.setObject(4, id);
+                    ps.setObject(3, id);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE user_tags SET tags = ? WHERE user_id = ?")) {
+                    ps.setArray(1, c.createArrayOf("text", n % 2 == 0 ? new String[] {"even"} : new String[0]));
+                    ps.setObject(2, id);
                     return ps.executeUpdate();
                 }
             });

@@ -132,7 +132,8 @@ class RepositoriesIT {
         OrgTagRepository tags = bean(OrgTagRepository.class);
         UUID root = tx.run(c -> Users.account(c, ADMIN)).orgId();
         tx.run(c -> {
-            try (var ps = c.prepareStatement("UPDATE users SET tags = ARRAY['carried'] WHERE email = ?")) {
+            try (var ps = c.prepareStatement("UPDATE user_tags SET tags = ARRAY['carried'] "
+                    + "WHERE user_id = (SELECT id FROM users WHERE email = ?)")) {
                 ps.setString(1, ADMIN);
                 return ps.executeUpdate();
             }

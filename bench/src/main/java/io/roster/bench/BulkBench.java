@@ -85,7 +85,7 @@ final class BulkBench {
             // varied by half between runs on this machine
             int runs = options.integer("export-runs", 3);
             for (String role : only.contains("export") ? List.of("Staff", "") : List.<String>of()) {
-                String where = role.isEmpty() ? "" : " AND role = '" + role + "'";
+                String where = role.isEmpty() ? "" : " AND u.role = '" + role + "'";
                 int rows = role.isEmpty() ? users + 1 : staff;
                 double raw = 0;
                 double ours = 0;
@@ -193,12 +193,14 @@ final class BulkBench {
     private static void tag(BenchStack stack, Raw raw, Table table, Table cpu, Topics topics, String jobs,
                             int users)
             throws Exception {
-        String update = "UPDATE %s SET tags = array_append(tags, 'bench'), updated_at = now() WHERE id = ANY (?)";
+        // Roster keeps a user's tags in their tags row (V24); the minimal table keeps them in the user's row
+        String update = "UPDATE %s SET tags = array_append(tags, 'bench'), updated_at = now() WHERE %s = ANY (?)";
         settle(stack, raw);
-        double rawTag = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(), update.formatted("users")));
+        double rawTag = raw.own().size() / seconds(() -> byIdLists(raw.pool(), raw.own(),
+                update.formatted("user_tags", "user_id")));
         settle(stack, raw);
         double minimalTag = raw.minimal().size() / seconds(() -> byIdLists(raw.pool(), raw.minimal(),
-                update.formatted("users_minimal")));
+                update.formatted("users_minimal", "id")));
         settle(stack, raw);
         stack.resetPeaks();
         long before = stack.records(topics.userChanges());
@@ -259,10 +261,11 @@ final class BulkBench {
     /** {@code users} users in {@code org} in {@code table}: a tenth Staff, one in fifty Admin, the rest User; pending. */
     private static void populate(HikariDataSource pool, String table, UUID org, int users) throws Exception {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO " + table + " (id, org_id, email, first_name, last_name, role, location, tags, status, "
+            // untagged: Roster's users get their tags rows from the insert trigger (V24)
+            s.execute("INSERT INTO " + table + " (id, org_id, email, first_name, last_name, role, location, status, "
                     + "invited_at) SELECT gen_random_uuid(), '" + org + "', 'u' || g || '-" + org.toString().substring(0, 8)
                     + "@bulk.example', 'First' || g, 'Last' || g, CASE WHEN g % 10 = 0 THEN 'Staff' WHEN g % 50 = 1 "
-                    + "THEN 'Admin' ELSE 'User' END, 'Berlin', '{}', 'pending', now() FROM generate_series(1, " + users
+                    + "THEN 'Admin' ELSE 'User' END, 'Berlin', 'pending', now() FROM generate_series(1, " + users
                     + ") g");
             s.execute("VACUUM ANALYZE " + table);
         }
@@ -283,8 +286,9 @@ final class BulkBench {
     private static void rawExport(HikariDataSource pool, UUID org, String where) throws Exception {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("SELECT first_name, last_name, email, role, location, "
-                    + "status, last_login_at, tags FROM users WHERE org_id = ?" + where + " ORDER BY sort_name, id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.first_name, u.last_name, u.email, u.role, "
+                    + "u.location, u.status, u.last_login_at, t.tags FROM users u JOIN user_tags t ON t.user_id = u.id "
+                    + "WHERE u.org_id = ?" + where + " ORDER BY u.sort_name, u.id")) {
                 ps.setObject(1, org);
                 ps.setFetchSize(BATCH);
                 try (ResultSet rs = ps.executeQuery(); CSVPrinter csv = new CSVPrinter(new BufferedWriter(

@@ -572,7 +572,8 @@ final class FaultSuite implements AutoCloseable {
         int moved = workload.jobs.get("transfer").get("succeeded").asInt();
         long root = count("SELECT count(*) FROM users WHERE org_id = '" + orgId + "'");
         long dest = count("SELECT count(*) FROM users WHERE org_id = '" + workload.destOrg + "'");
-        long withTag = count("SELECT count(*) FROM users WHERE org_id = '" + orgId + "' AND 'faults' = ANY (tags)");
+        long withTag = count("SELECT count(*) FROM user_tags WHERE org_id = '" + orgId
+                + "' AND 'faults' = ANY (tags)");
         int exported = workload.jobs.get("export").get("succeeded").asInt();
         boolean holds = imported == config.rows() && root == 1 + imported - moved && dest == 1 + moved
                 && moved == workload.transferred && withTag == tagged - moved && tagged == 1 + imported
@@ -580,8 +581,8 @@ final class FaultSuite implements AutoCloseable {
         StringBuilder rounds = new StringBuilder();
         for (var job : workload.jobs.entrySet()) {
             if (job.getKey().startsWith("round-")) {
-                long carrying = count("SELECT count(*) FROM users WHERE org_id = '" + orgId + "' AND '" + job.getKey()
-                        + "' = ANY (tags)");
+                long carrying = count("SELECT count(*) FROM user_tags WHERE org_id = '" + orgId + "' AND '"
+                        + job.getKey() + "' = ANY (tags)");
                 int succeeded = job.getValue().get("succeeded").asInt();
                 holds &= carrying == succeeded && succeeded == root;
                 rounds.append(String.format("; %s: %,d tagged, %,d carry it", job.getKey(), succeeded, carrying));
@@ -654,7 +655,7 @@ final class FaultSuite implements AutoCloseable {
         }
         Map<String, byte[]> table = Tx.run(pool, c -> {
             Map<String, byte[]> users = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + Users.SNAPSHOTS)) {
                 ps.setFetchSize(10_000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -177,6 +177,7 @@ final class ListBench {
             int batch = 50_000;
             for (int start = 0; start < users; start += batch) {
                 StringBuilder rows = new StringBuilder(batch * 200);
+                StringBuilder tags = new StringBuilder(batch * 80);
                 for (int i = start; i < Math.min(users, start + batch); i++) {
                     String first = FIRST[random.nextInt(FIRST.length)];
                     String last = LAST[random.nextInt(LAST.length)];
@@ -186,37 +187,43 @@ final class ListBench {
                     String status = s < 2 ? "pending" : s < 8 ? "active" : "inactive";
                     String login = status.equals("pending") ? "\\N"
                             : Instant.parse("2026-01-01T00:00:00Z").plusSeconds(random.nextInt(30_000_000)).toString();
-                    rows.append(UUID.randomUUID()).append('\t').append(org).append('\t')
+                    UUID id = UUID.randomUUID();
+                    rows.append(id).append('\t').append(org).append('\t')
                             .append(first).append('.').append(last).append(i).append("@bench.example").append('\t')
                             .append(first).append('\t').append(last).append('\t').append(role).append('\t')
-                            .append(location).append('\t').append(i % 7 == 0 ? "{vip}" : i % 11 == 0 ? "{beta,vip}"
-                                    : i % 13 == 0 ? "{beta}" : "{}").append('\t')
-                            .append(status).append('\t').append(login).append('\n');
+                            .append(location).append('\t').append(status).append('\t').append(login).append('\n');
+                    // the user's tags row (V24), written before the user as an import writes it
+                    tags.append(id).append('\t').append(org).append('\t').append(status).append('\t')
+                            .append(i % 7 == 0 ? "{vip}" : i % 11 == 0 ? "{beta,vip}" : i % 13 == 0 ? "{beta}" : "{}")
+                            .append("\t2026-01-01T00:00:00Z\n");
                 }
-                copy.copyIn("COPY users (id, org_id, email, first_name, last_name, role, location, tags, status, "
+                copy.copyIn("COPY user_tags (user_id, org_id, status, tags, updated_at) FROM STDIN",
+                        new StringReader(tags.toString()));
+                copy.copyIn("COPY users (id, org_id, email, first_name, last_name, role, location, status, "
                         + "last_login_at) FROM STDIN", new StringReader(rows.toString()));
             }
             try (Statement s = c.createStatement()) {
-                s.execute("ANALYZE users");
+                s.execute("ANALYZE users, user_tags");
             }
         }
     }
 
     /** The sort key and id of the row halfway down the query's results: where the deep page starts. */
     private static String[] rowAt(HikariDataSource pool, UUID org, UserListQuery query) throws Exception {
-        String where = "org_id = ?" + (query.roles().isEmpty() ? "" : " AND role = ANY (?)")
-                + (query.statuses().isEmpty() ? "" : " AND status = ANY (?)");
+        String where = "u.org_id = ?" + (query.roles().isEmpty() ? "" : " AND u.role = ANY (?)")
+                + (query.statuses().isEmpty() ? "" : " AND u.status = ANY (?)");
         String direction = query.descending() ? "DESC" : "ASC";
         String key = query.sort().key(); // status: its lifecycle rank, the key of its cursors
         try (Connection c = pool.getConnection()) {
             long matching;
-            try (PreparedStatement ps = bind(c, "SELECT count(*) FROM users WHERE " + where, org, query);
+            try (PreparedStatement ps = bind(c, "SELECT count(*) FROM users u WHERE " + where, org, query);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 matching = rs.getLong(1);
             }
-            try (PreparedStatement ps = bind(c, "SELECT " + key + "::text, id FROM users WHERE " + where + " ORDER BY "
-                    + key + " " + direction + ", id " + direction + " OFFSET " + matching / 2 + " LIMIT 1", org, query);
+            try (PreparedStatement ps = bind(c, "SELECT " + key + "::text, u.id FROM users u JOIN user_tags t "
+                    + "ON t.user_id = u.id WHERE " + where + " ORDER BY " + key + " " + direction + ", u.id " + direction
+                    + " OFFSET " + matching / 2 + " LIMIT 1", org, query);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new String[] {rs.getString(1), rs.getString(2)};

@@ -118,7 +118,7 @@ final class WriteStages {
         for (int from = 0; from < rows; from += CHUNK) {
             List<UUID> chunk = ids.subList(from, Math.min(rows, from + CHUNK));
             inTransaction(true, c -> {
-                List<UserSnapshot> changed = time("users rows: UPDATE ... RETURNING (indexes, count trigger)",
+                List<UserSnapshot> changed = time("tags rows: UPDATE ... RETURNING, then the users rows read",
                         () -> UserChunks.tag(c, chunk, "stages", false));
                 List<Users.Change> changes = new ArrayList<>(changed.size());
                 for (UserSnapshot user : changed) {

@@ -152,8 +152,8 @@ class BulkActionsIT {
             assertEquals("userIds", errors.get(0).get("field").asText());
             assertEquals(Set.of("t1@bulk.example", "t2@bulk.example", "t4@bulk.example"),
                     idsByEmail(admin, stack.org(), "&tag=vip").keySet());
-            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM users WHERE id = '" + stack.foreignUser()
-                    + "' AND tags <> '{}'"), "the other tenant's user is untouched");
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM user_tags WHERE user_id = '"
+                    + stack.foreignUser() + "' AND tags <> '{}'"), "the other tenant's user is untouched");
             assertEquals(3, events(stack, UserTagsChanged.class, 3).size());
 
             // the same again: nothing changes, nothing is emitted
@@ -376,7 +376,7 @@ class BulkActionsIT {
             Map<String, String> there = idsByEmail(admin, dest, "&role=Staff");
             assertEquals(Set.of("m1@bulk.example", "m2@bulk.example"), there.keySet());
             assertEquals(ids.get("m1@bulk.example"), there.get("m1@bulk.example"), "the same account moved");
-            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM users WHERE tags <> '{}' AND id = '"
+            assertEquals(0, Sql.count(stack.pool(), "SELECT count(*) FROM user_tags WHERE tags <> '{}' AND user_id = '"
                     + ids.get("m1@bulk.example") + "'"), "tags stay behind: they belong to the old organization");
             List<UserChangeEvent> moved = events(stack, UserTransferred.class, 2);
             for (UserChangeEvent event : moved) {

@@ -100,7 +100,7 @@ class UserCountsIT {
         assertCountsMatch("status changes");
         sql("UPDATE users SET role = 'Staff' WHERE org_id = ? AND email LIKE 'bulk1%'", a);
         assertCountsMatch("role changes");
-        sql("UPDATE users SET tags = ARRAY['x'], last_login_at = now() WHERE org_id = ?", a);
+        sql("UPDATE users SET first_name = 'x', last_login_at = now() WHERE org_id = ?", a);
         assertCountsMatch("changes that move nobody between groups");
         sql("UPDATE users SET org_id = ?, role = 'User' WHERE org_id = ? AND email LIKE 'bulk2%'", b, a);
         assertCountsMatch("a transfer");

@@ -61,15 +61,12 @@ public final class UserChunks {
     public static Map<UUID, UserSnapshot> lockInOrg(Connection connection, UUID orgId, Collection<UUID> ids)
             throws SQLException {
         Map<UUID, UserSnapshot> current = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users "
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + Users.USER_COLUMNS + " FROM users u "
                 + "WHERE id = ANY (?) AND org_id = ? ORDER BY id FOR UPDATE")) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, orgId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UserSnapshot user = Users.snapshot(rs);
-                    current.put(user.id(), user);
-                }
+            for (UserSnapshot user : Users.written(connection, ps)) {
+                current.put(user.id(), user);
             }
         }
         return current;
@@ -109,43 +106,47 @@ public final class UserChunks {
     /** Sets each user's names, role, location and tags as {@code users} say. @return the users as they are now */
     public static List<UserSnapshot> updateProfiles(Connection connection, List<UserSnapshot> users)
             throws SQLException {
-        List<UserSnapshot> updated = new ArrayList<>(users.size());
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET first_name = v.first, "
-                + "last_name = v.last, role = v.new_role, location = v.loc, "
-                + "tags = ARRAY(SELECT jsonb_array_elements_text(v.tag_list::jsonb)), "
-                + "updated_at = clock_timestamp() FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::text[]) AS v(uid, first, last, new_role, loc, tag_list) WHERE id = v.uid "
-                + "RETURNING " + Users.SNAPSHOT)) {
+        Map<UUID, List<String>> tags = new HashMap<>();
+        users.forEach(u -> tags.put(u.id(), u.tags()));
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET first_name = v.first, "
+                + "last_name = v.last, role = v.new_role, location = v.loc, updated_at = clock_timestamp() "
+                + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) AS v(uid, first, last, new_role, "
+                + "loc) WHERE id = v.uid RETURNING " + Users.USER_COLUMNS)) {
             ps.setArray(1, connection.createArrayOf("uuid", users.stream().map(UserSnapshot::id).toArray()));
             ps.setArray(2, connection.createArrayOf("text", users.stream().map(UserSnapshot::firstName).toArray()));
             ps.setArray(3, connection.createArrayOf("text", users.stream().map(UserSnapshot::lastName).toArray()));
             ps.setArray(4, connection.createArrayOf("text", users.stream().map(u -> u.role().name()).toArray()));
             ps.setArray(5, connection.createArrayOf("text", users.stream().map(UserSnapshot::location).toArray()));
-            ps.setArray(6, connection.createArrayOf("text", users.stream().map(u -> Json.writeString(u.tags()))
-                    .toArray()));
-            collect(ps, updated);
+            // the tags rows are locked (lockInOrg) before they are written
+            List<UserSnapshot> written = Users.written(connection, ps);
+            return withTags(written, Users.setTags(connection, tags));
         }
-        return updated;
     }
 
     /**
-     * Adds {@code tag} to each user of {@code ids} who lacks it (or removes it from each who has it).
+     * Adds {@code tag} to each user of {@code ids} who lacks it (or removes it from each who has it): their tags rows
+     * only (V24), then their users rows are read.
      *
      * @return the users changed, as they are now
      */
     public static List<UserSnapshot> tag(Connection connection, Collection<UUID> ids, String tag, boolean remove)
             throws SQLException {
-        List<UserSnapshot> changed = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET tags = "
+        Map<UUID, Users.Tags> changed = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE user_tags SET tags = "
                 + (remove ? "array_remove(tags, ?)" : "array_append(tags, ?)") + ", updated_at = clock_timestamp() "
-                + "WHERE id = ANY (?) AND " + (remove ? "" : "NOT ") + "tags @> ARRAY[?]::text[] RETURNING "
-                + Users.SNAPSHOT)) {
+                + "WHERE user_id = ANY (?) AND " + (remove ? "" : "NOT ") + "tags @> ARRAY[?]::text[] "
+                + "RETURNING user_id, tags, updated_at")) {
             ps.setString(1, tag);
             ps.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
             ps.setString(3, tag);
-            collect(ps, changed);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changed.put(rs.getObject(1, UUID.class), new Users.Tags(
+                            List.of((String[]) rs.getArray(2).getArray()), rs.getTimestamp(3).toInstant()));
+                }
+            }
         }
-        return changed;
+        return Users.withUserRows(connection, changed);
     }
 
     /**
@@ -213,23 +214,21 @@ public final class UserChunks {
      */
     public static List<UserSnapshot> move(Connection connection, Collection<UUID> ids, UUID orgId, Role role)
             throws SQLException {
-        List<UserSnapshot> moved = new ArrayList<>(ids.size());
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET org_id = ?, role = ?, tags = '{}', "
-                + "updated_at = clock_timestamp() WHERE id = ANY (?) RETURNING " + Users.SNAPSHOT)) {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET org_id = ?, role = ?, "
+                + "updated_at = clock_timestamp() WHERE id = ANY (?) RETURNING " + Users.USER_COLUMNS)) {
             ps.setObject(1, orgId);
             ps.setString(2, role.name());
             ps.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
-            collect(ps, moved);
+            List<UserSnapshot> moved = Users.written(connection, ps);
+            Map<UUID, List<String>> none = new HashMap<>();
+            moved.stream().filter(u -> !u.tags().isEmpty()).forEach(u -> none.put(u.id(), List.of()));
+            return withTags(moved, Users.setTags(connection, none));
         }
-        return moved;
     }
 
-    private static void collect(PreparedStatement ps, List<UserSnapshot> into) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                into.add(Users.snapshot(rs));
-            }
-        }
+    /** {@code users}, those of {@code tags} with their tags rows as just written. */
+    private static List<UserSnapshot> withTags(List<UserSnapshot> users, Map<UUID, Users.Tags> tags) {
+        return users.stream().map(u -> tags.containsKey(u.id()) ? Users.withTags(u, tags.get(u.id())) : u).toList();
     }
 
     private static List<Deleted> deleted(PreparedStatement ps) throws SQLException {

@@ -9,24 +9,32 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
-/** The WHERE clause of a {@link UsersFilter} over the users table, for the users list and for bulk selections. */
+/**
+ * The WHERE clause of a {@link UsersFilter} over the users table (alias {@code u}), for the users list, exports and
+ * bulk selections. A query that shows tags or sorts by them joins each user's tags row as {@code t}
+ * ({@link #USERS_WITH_TAGS}); a tag filter is a condition on the user's tags row, joined or not.
+ */
 public final class UserFilterSql {
 
     private UserFilterSql() {
     }
 
     /** A status's rank in the lifecycle (pending 0, active 1, inactive 2): how status sorts. */
-    public static final String STATUS_RANK = "(CASE status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END)";
+    public static final String STATUS_RANK = "(CASE u.status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END)";
+
+    /** The users ({@code u}) with their tags rows ({@code t}, V24): FROM of a query that shows or sorts by tags. */
+    public static final String USERS_WITH_TAGS = " FROM users u JOIN user_tags t ON t.user_id = u.id";
 
     /**
-     * The users list's sortable columns, each with its never-null sort key in the users table and that key's SQL
-     * type: the list, its cursors and exports order by these.
+     * The users list's sortable columns, each with its never-null sort key and that key's SQL type: the list, its
+     * cursors and exports order by these. Each is walked in order in an index of {@link #table}, together with its
+     * organization and status columns and the user's id there ({@link #id}).
      */
     public enum Sort {
-        name("sort_name", "text"), email("email", "text"), role("role", "text"), location("sort_location", "text"),
-        status(STATUS_RANK, "integer"), lastLogin("sort_login", "timestamptz"),
-        /** The tag list compared element by element (as shown), an untagged user first. */
-        tags("sort_tags", "text");
+        name("u.sort_name", "text"), email("u.email", "text"), role("u.role", "text"),
+        location("u.sort_location", "text"), status(STATUS_RANK, "integer"), lastLogin("u.sort_login", "timestamptz"),
+        /** The tag list compared element by element (as shown), an untagged user first: the tags row's index. */
+        tags("t.sort_tags", "text");
 
         private final String key;
         private final String type;
@@ -43,6 +51,21 @@ public final class UserFilterSql {
         public String type() {
             return type;
         }
+
+        /** The alias of the table whose index the sort walks: {@code t} for tags, {@code u} otherwise. */
+        public String table() {
+            return this == tags ? "t" : "u";
+        }
+
+        /** The user's id in {@link #table}: the tie-breaker after the key. */
+        public String id() {
+            return this == tags ? "t.user_id" : "u.id";
+        }
+
+        /** The sort of {@code spec} ({@code column,asc} or {@code column,desc}; null: by name). */
+        public static Sort of(String spec) {
+            return valueOf(spec == null ? "name" : spec.split(",", 2)[0]);
+        }
     }
 
     /**
@@ -50,51 +73,54 @@ public final class UserFilterSql {
      * by name), ties broken by id the same way.
      */
     public static String orderBy(String spec) {
-        String[] parts = spec == null ? new String[] {"name", "asc"} : spec.split(",", 2);
-        Sort sort = Sort.valueOf(parts[0]);
-        String direction = parts.length == 2 && parts[1].equals("desc") ? "DESC" : "ASC";
-        return " ORDER BY " + sort.key() + " " + direction + ", id " + direction;
+        Sort sort = Sort.of(spec);
+        String direction = spec != null && spec.endsWith(",desc") ? "DESC" : "ASC";
+        return " ORDER BY " + sort.key() + " " + direction + ", " + sort.id() + " " + direction;
+    }
+
+    /** {@link #where(StringBuilder, List, UUID, UsersFilter, Collection, String)} on the users row's columns. */
+    public static void where(StringBuilder sql, List<Object> args, UUID orgId, UsersFilter filter,
+                             Collection<UserStatus> statuses) {
+        where(sql, args, orgId, filter, statuses, "u");
     }
 
     /**
      * Appends the filter's conditions to {@code sql} and their values to {@code args}; {@code statuses} stands in
-     * for the filter's own (the users list queries one status per branch).
+     * for the filter's own (the users list queries one status per branch). The organization and status are those of
+     * the table {@code on} ({@code u}, or {@code t} whose index a tags sort walks: the same values, V24).
      */
     public static void where(StringBuilder sql, List<Object> args, UUID orgId, UsersFilter filter,
-                             Collection<UserStatus> statuses) {
-        if (filter.includeSubOrgs()) {
-            sql.append(Organizations.IN_REACH);
-        } else {
-            sql.append("org_id = ?");
-        }
+                             Collection<UserStatus> statuses, String on) {
+        sql.append(on).append('.').append(filter.includeSubOrgs() ? Organizations.IN_REACH : "org_id = ?");
         args.add(orgId);
         if (statuses.size() == 1) {
-            sql.append(" AND status = ?");
+            sql.append(" AND ").append(on).append(".status = ?");
             args.add(statuses.iterator().next().name());
         } else if (!statuses.isEmpty()) {
-            sql.append(" AND status = ANY (?)");
+            sql.append(" AND ").append(on).append(".status = ANY (?)");
             args.add(statuses.stream().map(Enum::name).toArray(String[]::new));
         }
         if (filter.roles().size() == 1) {
             // an equality, not = ANY of one value: an index with role before the sort key is then ordered by it
-            sql.append(" AND role = ?");
+            sql.append(" AND u.role = ?");
             args.add(filter.roles().get(0).name());
         } else if (!filter.roles().isEmpty()) {
-            sql.append(" AND role = ANY (?)");
+            sql.append(" AND u.role = ANY (?)");
             args.add(filter.roles().stream().map(Enum::name).toArray(String[]::new));
         }
         if (filter.tag() != null) {
-            sql.append(" AND tags @> ?");
+            // the tags row's GIN index finds a tag's users (a semi-join: the user's own row when t is joined)
+            sql.append(" AND EXISTS (SELECT 1 FROM user_tags tf WHERE tf.user_id = u.id AND tf.tags @> ?)");
             args.add(new String[] {filter.tag()});
         }
         if (filter.text() != null) {
             String like = filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
             // the expression of the users_search trigram index: a part of the name or the email, anywhere
-            sql.append(" AND (sort_name || ' ' || email) LIKE ?");
+            sql.append(" AND (u.sort_name || ' ' || u.email) LIKE ?");
             args.add("%" + like + "%");
         }
         if (!filter.excludeIds().isEmpty()) {
-            sql.append(" AND id <> ALL (?)");
+            sql.append(" AND u.id <> ALL (?)");
             args.add(filter.excludeIds().toArray(UUID[]::new));
         }
     }

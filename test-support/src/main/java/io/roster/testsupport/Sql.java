@@ -20,6 +20,15 @@ public final class Sql {
         });
     }
 
+    /** The single text {@code sql} selects, or null when it selects no row. */
+    public static String text(DataSource dataSource, String sql) {
+        return Tx.run(dataSource, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+    }
+
     /** Runs one statement (test set-up only). */
     public static void execute(DataSource dataSource, String sql) {
         Tx.run(dataSource, c -> {

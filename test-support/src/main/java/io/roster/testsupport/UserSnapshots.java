@@ -27,8 +27,8 @@ public final class UserSnapshots {
     public static Map<String, JsonNode> of(DataSource dataSource, UUID orgId) {
         return Tx.run(dataSource, c -> {
             Map<String, JsonNode> users = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users"
-                    + (orgId == null ? "" : " WHERE org_id = ?"))) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + Users.SNAPSHOTS
+                    + (orgId == null ? "" : " WHERE u.org_id = ?"))) {
                 if (orgId != null) {
                     ps.setObject(1, orgId);
                 }

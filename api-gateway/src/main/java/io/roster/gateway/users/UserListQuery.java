@@ -25,18 +25,23 @@ public record UserListQuery(Column sort, boolean descending, Set<Role> roles, Se
                 includeSubOrgs, excluded);
     }
 
-    /** A sortable column: its API name and its never-null sort key in the users table. */
+    /** A sortable column: its API name and its never-null sort key. */
     public enum Column {
         name, email, role, location, status, lastLogin, tags;
 
-        /** What this sort orders by in the users table (status: its lifecycle rank). */
+        /** The sort as the SQL of users writes it: its key, and the table and index it walks. */
+        public io.roster.persistence.UserFilterSql.Sort sql() {
+            return io.roster.persistence.UserFilterSql.Sort.valueOf(name());
+        }
+
+        /** What this sort orders by (status: its lifecycle rank). */
         public String key() {
-            return io.roster.persistence.UserFilterSql.Sort.valueOf(name()).key();
+            return sql().key();
         }
 
         /** The SQL type of {@link #key}, which a cursor's key is cast to. */
         public String type() {
-            return io.roster.persistence.UserFilterSql.Sort.valueOf(name()).type();
+            return sql().type();
         }
     }
 

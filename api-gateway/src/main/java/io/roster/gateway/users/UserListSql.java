@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import io.roster.contracts.user.UserStatus;
 import java.util.UUID;
@@ -18,7 +17,8 @@ import io.roster.persistence.UserFilterSql;
  */
 public record UserListSql(String sql, List<Object> args) {
 
-    static final String COLUMNS = "id, org_id, first_name, last_name, email, role, location, status, last_login_at, tags";
+    static final String COLUMNS = "u.id, u.org_id, u.first_name, u.last_name, u.email, u.role, u.location, u.status, "
+            + "u.last_login_at, t.tags";
 
     /**
      * @param afterKey the previous page's last sort key (null on the first page), with {@code afterId}
@@ -96,8 +96,7 @@ public record UserListSql(String sql, List<Object> args) {
         String direction = descending ? "DESC" : "ASC";
         // the walks take ids only (from the index alone, where the filters are in it), then the page's rows are
         // read by id: a page reads its own rows, not every walk's
-        StringBuilder sql = new StringBuilder("SELECT " + Arrays.stream(COLUMNS.split(", ")).map(c -> "u." + c)
-                .collect(java.util.stream.Collectors.joining(", ")) + ", page.cursor_key, page.sort_value FROM (SELECT "
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", page.cursor_key, page.sort_value FROM (SELECT "
                 + "* FROM (");
         String separator = "";
         for (Value value : values) {
@@ -108,25 +107,26 @@ public record UserListSql(String sql, List<Object> args) {
                 }
             }
             for (Walk walk : value.walks()) {
-                sql.append(separator).append("(SELECT id, '").append(value.key())
-                        .append("'::text AS cursor_key, ").append(value.literal()).append(" AS sort_value FROM users "
+                sql.append(separator).append("(SELECT u.id, '").append(value.key())
+                        .append("'::text AS cursor_key, ").append(value.literal()).append(" AS sort_value FROM users u "
                                 + "WHERE ");
                 where(sql, orgId, walk.query(), List.of(walk.status()), args);
                 if (afterKey != null && value.key().equals(afterKey)) {
-                    sql.append(" AND id ").append(descending ? "<" : ">").append(" ?");
+                    sql.append(" AND u.id ").append(descending ? "<" : ">").append(" ?");
                     args.add(afterId);
                 }
-                sql.append(" ORDER BY id ").append(direction).append(" LIMIT ?)");
+                sql.append(" ORDER BY u.id ").append(direction).append(" LIMIT ?)");
                 args.add(query.limit() + 1);
                 separator = " UNION ALL ";
             }
         }
         if (separator.isEmpty()) {
             // the cursor is past every value: an empty page of the same shape
-            sql.append("SELECT id, ''::text AS cursor_key, NULL AS sort_value FROM users WHERE false");
+            sql.append("SELECT u.id, ''::text AS cursor_key, NULL AS sort_value FROM users u WHERE false");
         }
         sql.append(") walks ORDER BY sort_value ").append(direction).append(", id ").append(direction)
-                .append(" LIMIT ?) page JOIN users u ON u.id = page.id ORDER BY page.sort_value ").append(direction)
+                .append(" LIMIT ?) page JOIN users u ON u.id = page.id JOIN user_tags t ON t.user_id = page.id "
+                        + "ORDER BY page.sort_value ").append(direction)
                 .append(", page.id ").append(direction);
         args.add(query.limit() + 1);
         return new UserListSql(sql.toString(), List.copyOf(args));
@@ -144,18 +144,20 @@ public record UserListSql(String sql, List<Object> args) {
     private static String branch(UUID orgId, UserListQuery query, UserStatus status, String afterKey, UUID afterId,
                                  List<Object> args) {
         String direction = query.descending() ? "DESC" : "ASC";
-        String key = query.sort().key();
+        UserFilterSql.Sort sort = query.sort().sql();
+        String key = sort.key();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + key + "::text AS cursor_key, " + key
-                + " AS sort_value FROM users WHERE ");
-        where(sql, orgId, query, status == null ? List.of() : List.of(status), args);
+                + " AS sort_value" + UserFilterSql.USERS_WITH_TAGS + " WHERE ");
+        UserFilterSql.where(sql, args, orgId, query.filter(), status == null ? List.of() : List.of(status),
+                sort.table());
         if (afterKey != null) {
-            sql.append(" AND (users.").append(key).append(", id) ").append(query.descending() ? "<" : ">")
-                    .append(" (?::").append(query.sort().type()).append(", ?)");
+            sql.append(" AND (").append(key).append(", ").append(sort.id()).append(") ")
+                    .append(query.descending() ? "<" : ">").append(" (?::").append(sort.type()).append(", ?)");
             args.add(afterKey);
             args.add(afterId);
         }
-        sql.append(" ORDER BY users.").append(key).append(' ').append(direction).append(", id ").append(direction)
-                .append(" LIMIT ?");
+        sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", ").append(sort.id()).append(' ')
+                .append(direction).append(" LIMIT ?");
         args.add(query.limit() + 1);
         return sql.toString();
     }
@@ -184,7 +186,7 @@ public record UserListSql(String sql, List<Object> args) {
         String key = query.sort().key();
         String direction = query.descending() ? "DESC" : "ASC";
         StringBuilder sql = new StringBuilder("WITH matches AS MATERIALIZED (SELECT " + COLUMNS + ", (" + key
-                + ")::text AS cursor_key, " + key + " AS sort_value FROM users WHERE ");
+                + ")::text AS cursor_key, " + key + " AS sort_value" + UserFilterSql.USERS_WITH_TAGS + " WHERE ");
         where(sql, orgId, query, query.statuses(), args);
         // more matches than the cap: nothing to sort, the page comes from the sort's index
         sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") SELECT page.*, counted.n FROM (SELECT count(*) AS n "
@@ -210,8 +212,8 @@ public record UserListSql(String sql, List<Object> args) {
     public static UserListSql count(UUID orgId, UserListQuery query) {
         List<Object> args = new ArrayList<>();
         boolean counters = query.tag() == null && query.text() == null && query.excluded().isEmpty();
-        StringBuilder sql = new StringBuilder(counters ? "SELECT coalesce(sum(n), 0) FROM user_counts WHERE "
-                : "SELECT count(*) FROM users WHERE ");
+        StringBuilder sql = new StringBuilder(counters ? "SELECT coalesce(sum(n), 0) FROM user_counts u WHERE "
+                : "SELECT count(*) FROM users u WHERE ");
         where(sql, orgId, query, query.statuses(), args);
         return new UserListSql(sql.toString(), List.copyOf(args));
     }
@@ -223,9 +225,9 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static UserListSql selection(UUID orgId, UserListQuery query) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT id FROM users WHERE ");
+        StringBuilder sql = new StringBuilder("SELECT u.id FROM users u WHERE ");
         where(sql, orgId, query, query.statuses(), args);
-        sql.append(" ORDER BY ctid");
+        sql.append(" ORDER BY u.ctid");
         return new UserListSql(sql.toString(), List.copyOf(args));
     }
 

@@ -23,6 +23,6 @@ public interface OrgTagRepository extends GenericRepository<OrgTag, OrgTag.Key> 
     int deleteById(OrgTag.Key id);
 
     /** How many users of the organization carry the tag. */
-    @Query("SELECT count(*) FROM users WHERE org_id = :orgId AND tags @> ARRAY[:name]::text[]")
+    @Query("SELECT count(*) FROM user_tags WHERE org_id = :orgId AND tags @> ARRAY[:name]::text[]")
     long carriers(UUID orgId, String name);
 }

@@ -44,8 +44,8 @@ public final class SnapshotRebuild {
             UUID from = after;
             List<UserSnapshot> users = Tx.run(dataSource, c -> {
                 List<UserSnapshot> read = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + " FROM users WHERE id > ? "
-                        + "ORDER BY id LIMIT ? FOR SHARE")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + Users.SNAPSHOTS
+                        + " WHERE u.id > ? ORDER BY u.id LIMIT ? FOR SHARE")) {
                     ps.setObject(1, from);
                     ps.setInt(2, batch);
                     try (ResultSet rs = ps.executeQuery()) {

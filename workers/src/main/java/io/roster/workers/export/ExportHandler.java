@@ -48,8 +48,8 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportHandler.class);
 
-    private static final String SELECT = "SELECT id, first_name, last_name, email, role, location, status, "
-            + "last_login_at, tags FROM users WHERE ";
+    private static final String SELECT = "SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.location, "
+            + "u.status, u.last_login_at, t.tags" + UserFilterSql.USERS_WITH_TAGS + " WHERE ";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -77,15 +77,16 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(SELECT);
         if (command.userIds() != null) {
-            sql.append("id = ANY (?) AND " + io.roster.persistence.Organizations.IN_REACH
-                    + " ORDER BY array_position(?, id)");
+            sql.append("u.id = ANY (?) AND u." + io.roster.persistence.Organizations.IN_REACH
+                    + " ORDER BY array_position(?, u.id)");
             UUID[] ids = command.userIds().toArray(UUID[]::new);
             args.add(connection.createArrayOf("uuid", ids));
             args.add(command.orgId());
             args.add(connection.createArrayOf("uuid", ids));
         } else {
             UsersFilter filter = command.filter();
-            UserFilterSql.where(sql, args, command.orgId(), filter, filter.statuses());
+            UserFilterSql.where(sql, args, command.orgId(), filter, filter.statuses(),
+                    UserFilterSql.Sort.of(command.sort()).table());
             sql.append(UserFilterSql.orderBy(command.sort()));
         }
         Set<UUID> exported = command.userIds() == null ? null : new HashSet<>();
