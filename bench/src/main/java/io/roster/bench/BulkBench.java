@@ -177,10 +177,10 @@ final class BulkBench {
      */
     private static void settle(BenchStack stack, Raw raw) throws Exception {
         try (Connection c = raw.pool().getConnection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM users, users_minimal");
+            s.execute("VACUUM users, user_tags, users_minimal");
         }
         try (Connection c = stack.roster.getConnection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM users, activity, outbox");
+            s.execute("VACUUM users, user_tags, activity, outbox");
         }
     }
 

@@ -185,13 +185,17 @@ public record UserListSql(String sql, List<Object> args) {
         List<Object> args = new ArrayList<>();
         String key = query.sort().key();
         String direction = query.descending() ? "DESC" : "ASC";
-        StringBuilder sql = new StringBuilder("WITH matches AS MATERIALIZED (SELECT " + COLUMNS + ", (" + key
-                + ")::text AS cursor_key, " + key + " AS sort_value" + UserFilterSql.USERS_WITH_TAGS + " WHERE ");
+        // the matches' ids and sort keys only (their tags rows only when they sort by tags): the page's own rows are
+        // read after it is cut, by id
+        StringBuilder sql = new StringBuilder("WITH matches AS MATERIALIZED (SELECT u.id, (" + key
+                + ")::text AS cursor_key, " + key + " AS sort_value"
+                + (query.sort() == UserListQuery.Column.tags ? UserFilterSql.USERS_WITH_TAGS : " FROM users u")
+                + " WHERE ");
         where(sql, orgId, query, query.statuses(), args);
         // more matches than the cap: nothing to sort, the page comes from the sort's index
-        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") SELECT page.*, counted.n FROM (SELECT count(*) AS n "
-                + "FROM matches) counted LEFT JOIN LATERAL (SELECT * FROM matches WHERE counted.n <= ")
-                .append(SEARCH_CAP);
+        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") SELECT " + COLUMNS + ", page.cursor_key, "
+                + "page.sort_value, counted.n FROM (SELECT count(*) AS n FROM matches) counted LEFT JOIN LATERAL "
+                + "(SELECT * FROM matches WHERE counted.n <= ").append(SEARCH_CAP);
         if (afterKey != null) {
             sql.append(" AND (sort_value, id) ").append(query.descending() ? "<" : ">").append(" (?::")
                     .append(query.sort().type()).append(", ?)");
@@ -199,7 +203,8 @@ public record UserListSql(String sql, List<Object> args) {
             args.add(afterId);
         }
         sql.append(" ORDER BY sort_value ").append(direction).append(", id ").append(direction).append(" LIMIT ?) page "
-                + "ON true ORDER BY page.sort_value ").append(direction).append(", page.id ").append(direction);
+                + "ON true LEFT JOIN users u ON u.id = page.id LEFT JOIN user_tags t ON t.user_id = page.id "
+                + "ORDER BY page.sort_value ").append(direction).append(", page.id ").append(direction);
         args.add(query.limit() + 1);
         return new UserListSql(sql.toString(), List.copyOf(args));
     }
