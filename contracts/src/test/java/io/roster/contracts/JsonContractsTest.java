@@ -23,6 +23,33 @@ import org.junit.jupiter.api.Test;
 
 class JsonContractsTest {
 
+    /**
+     * Instants are written as JavaTimeModule writes them (its own mapper is the reference), whatever their precision,
+     * the same one twice in a row (remembered) and a different one after it.
+     */
+    @Test
+    void instantsAreWrittenAsJavaTimeWritesThem() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper reference = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+        java.util.Random random = new java.util.Random(19);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-12-02T10:00:00Z"),
+                Instant.parse("2026-12-02T10:00:00.120Z"), Instant.parse("2026-12-02T10:00:00.123456Z"),
+                Instant.parse("2026-12-02T10:00:00.000000001Z"), Instant.parse("-0001-01-01T00:00:00Z"),
+                Instant.parse("+12026-01-01T00:00:00Z")));
+        for (int i = 0; i < 1000; i++) {
+            instants.add(Instant.ofEpochSecond(random.nextLong(-10_000_000_000L, 300_000_000_000L),
+                    random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000)));
+        }
+        for (Instant instant : instants) {
+            for (int twice = 0; twice < 2; twice++) {
+                assertEquals(reference.writeValueAsString(instant), Json.writeString(instant), instant.toString());
+                assertEquals(reference.writeValueAsString(List.of(instant, Instant.EPOCH, instant)),
+                        Json.writeString(List.of(instant, Instant.EPOCH, instant)));
+            }
+        }
+    }
+
     @Test
     void changeEventIsCloudEventsShapedAndRoundTrips() {
         UUID user = UUID.randomUUID();
