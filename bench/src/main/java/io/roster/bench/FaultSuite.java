@@ -18,7 +18,7 @@ import io.roster.launcher.LocalCluster;
 import io.roster.persistence.Database;
 import io.roster.persistence.DbSettings;
 import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
+import io.roster.persistence.UserRows;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -655,11 +655,11 @@ final class FaultSuite implements AutoCloseable {
         }
         Map<String, byte[]> table = Tx.run(pool, c -> {
             Map<String, byte[]> users = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + Users.SNAPSHOTS)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + UserRows.SNAPSHOT + UserRows.SNAPSHOTS)) {
                 ps.setFetchSize(10_000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        var user = Users.snapshot(rs);
+                        var user = UserRows.snapshot(rs);
                         users.put(user.id().toString(), Json.write(user));
                     }
                 }

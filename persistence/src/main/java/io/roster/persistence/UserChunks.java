@@ -61,11 +61,11 @@ public final class UserChunks {
     public static Map<UUID, UserSnapshot> lockInOrg(Connection connection, UUID orgId, Collection<UUID> ids)
             throws SQLException {
         Map<UUID, UserSnapshot> current = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + Users.USER_COLUMNS + " FROM users u "
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + UserRows.USER_COLUMNS + " FROM users u "
                 + "WHERE id = ANY (?) AND org_id = ? ORDER BY id FOR UPDATE")) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, orgId);
-            for (UserSnapshot user : Users.written(connection, ps)) {
+            for (UserSnapshot user : UserRows.written(connection, ps)) {
                 current.put(user.id(), user);
             }
         }
@@ -111,15 +111,15 @@ public final class UserChunks {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET first_name = v.first, "
                 + "last_name = v.last, role = v.new_role, location = v.loc, updated_at = clock_timestamp() "
                 + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) AS v(uid, first, last, new_role, "
-                + "loc) WHERE id = v.uid RETURNING " + Users.USER_COLUMNS)) {
+                + "loc) WHERE id = v.uid RETURNING " + UserRows.USER_COLUMNS)) {
             ps.setArray(1, connection.createArrayOf("uuid", users.stream().map(UserSnapshot::id).toArray()));
             ps.setArray(2, connection.createArrayOf("text", users.stream().map(UserSnapshot::firstName).toArray()));
             ps.setArray(3, connection.createArrayOf("text", users.stream().map(UserSnapshot::lastName).toArray()));
             ps.setArray(4, connection.createArrayOf("text", users.stream().map(u -> u.role().name()).toArray()));
             ps.setArray(5, connection.createArrayOf("text", users.stream().map(UserSnapshot::location).toArray()));
             // the tags rows are locked (lockInOrg) before they are written
-            List<UserSnapshot> written = Users.written(connection, ps);
-            return withTags(written, Users.setTags(connection, tags));
+            List<UserSnapshot> written = UserRows.written(connection, ps);
+            return UserRows.withTags(written, UserRows.setTags(connection, tags));
         }
     }
 
@@ -131,7 +131,7 @@ public final class UserChunks {
      */
     public static List<UserSnapshot> tag(Connection connection, Collection<UUID> ids, String tag, boolean remove)
             throws SQLException {
-        Map<UUID, Users.Tags> changed = new HashMap<>();
+        Map<UUID, UserRows.Tags> changed = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("UPDATE user_tags SET tags = "
                 + (remove ? "array_remove(tags, ?)" : "array_append(tags, ?)") + ", updated_at = clock_timestamp() "
                 + "WHERE user_id = ANY (?) AND " + (remove ? "" : "NOT ") + "tags @> ARRAY[?]::text[] "
@@ -141,12 +141,12 @@ public final class UserChunks {
             ps.setString(3, tag);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    changed.put(rs.getObject(1, UUID.class), new Users.Tags(
+                    changed.put(rs.getObject(1, UUID.class), new UserRows.Tags(
                             List.of((String[]) rs.getArray(2).getArray()), rs.getTimestamp(3).toInstant()));
                 }
             }
         }
-        return Users.withUserRows(connection, changed);
+        return UserRows.withUserRows(connection, changed);
     }
 
     /**
@@ -215,20 +215,15 @@ public final class UserChunks {
     public static List<UserSnapshot> move(Connection connection, Collection<UUID> ids, UUID orgId, Role role)
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET org_id = ?, role = ?, "
-                + "updated_at = clock_timestamp() WHERE id = ANY (?) RETURNING " + Users.USER_COLUMNS)) {
+                + "updated_at = clock_timestamp() WHERE id = ANY (?) RETURNING " + UserRows.USER_COLUMNS)) {
             ps.setObject(1, orgId);
             ps.setString(2, role.name());
             ps.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
-            List<UserSnapshot> moved = Users.written(connection, ps);
+            List<UserSnapshot> moved = UserRows.written(connection, ps);
             Map<UUID, List<String>> none = new HashMap<>();
             moved.stream().filter(u -> !u.tags().isEmpty()).forEach(u -> none.put(u.id(), List.of()));
-            return withTags(moved, Users.setTags(connection, none));
+            return UserRows.withTags(moved, UserRows.setTags(connection, none));
         }
-    }
-
-    /** {@code users}, those of {@code tags} with their tags rows as just written. */
-    private static List<UserSnapshot> withTags(List<UserSnapshot> users, Map<UUID, Users.Tags> tags) {
-        return users.stream().map(u -> tags.containsKey(u.id()) ? Users.withTags(u, tags.get(u.id())) : u).toList();
     }
 
     private static List<Deleted> deleted(PreparedStatement ps) throws SQLException {

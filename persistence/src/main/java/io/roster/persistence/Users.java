@@ -46,23 +46,6 @@ public final class Users {
     private Users() {
     }
 
-    /** A snapshot's columns of the users row (alias {@code u}), as a write returns them: all but the tags. */
-    static final String USER_COLUMNS = "u.id, u.org_id, u.email, u.first_name, u.last_name, u.role, "
-            + "u.location, u.status, u.last_login_at, u.invited_at, u.updated_at";
-
-    /**
-     * A snapshot's columns: the users row's (alias {@code u}) and its tags row's (alias {@code t}), as
-     * {@link #snapshot} reads them; select them {@link #SNAPSHOTS}.
-     */
-    public static final String SNAPSHOT = USER_COLUMNS + ", t.tags, t.updated_at";
-
-    /** Where {@link #SNAPSHOT} is read from: each user's row with their tags row (V24). */
-    public static final String SNAPSHOTS = " FROM users u JOIN user_tags t ON t.user_id = u.id";
-
-    /** A user's tags row: the tags, and when they last changed. */
-    public record Tags(List<String> tags, Instant updatedAt) {
-    }
-
     /**
      * Applies a status transition from the status topology, unless the user already has a status from the same
      * moment or later (a re-delivery, or a transition that arrives late). Writes the change event, the snapshot and
@@ -75,14 +58,14 @@ public final class Users {
         UserSnapshot snapshot;
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET status = ?, status_changed_at = ?, "
                 + "last_login_at = GREATEST(last_login_at, ?), updated_at = clock_timestamp() "
-                + "WHERE id = ? AND (status_changed_at IS NULL OR status_changed_at < ?) RETURNING " + USER_COLUMNS)) {
+                + "WHERE id = ? AND (status_changed_at IS NULL OR status_changed_at < ?) RETURNING " + UserRows.USER_COLUMNS)) {
             Timestamp at = Timestamp.from(transition.at());
             ps.setString(1, transition.to().name());
             ps.setTimestamp(2, at);
             ps.setTimestamp(3, transition.lastLoginAt() == null ? null : Timestamp.from(transition.lastLoginAt()));
             ps.setObject(4, transition.userId());
             ps.setTimestamp(5, at);
-            snapshot = single(written(connection, ps));
+            snapshot = single(UserRows.written(connection, ps));
             if (snapshot == null) {
                 return false;
             }
@@ -180,10 +163,11 @@ public final class Users {
 
     /** The user's current state, or null. */
     public static UserSnapshot find(Connection connection, UUID userId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + SNAPSHOT + SNAPSHOTS + " WHERE u.id = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + UserRows.SNAPSHOT + UserRows.SNAPSHOTS
+                + " WHERE u.id = ?")) {
             ps.setObject(1, userId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? snapshot(rs) : null;
+                return rs.next() ? UserRows.snapshot(rs) : null;
             }
         }
     }
@@ -192,13 +176,13 @@ public final class Users {
     public static UserSnapshot updateProfile(Connection connection, UUID userId, String firstName, String lastName,
                                              Role role, String location) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET first_name = ?, last_name = ?, "
-                + "role = ?, location = ?, updated_at = clock_timestamp() WHERE id = ? RETURNING " + USER_COLUMNS)) {
+                + "role = ?, location = ?, updated_at = clock_timestamp() WHERE id = ? RETURNING " + UserRows.USER_COLUMNS)) {
             ps.setString(1, firstName);
             ps.setString(2, lastName);
             ps.setString(3, role.name());
             ps.setString(4, location);
             ps.setObject(5, userId);
-            return single(written(connection, ps));
+            return single(UserRows.written(connection, ps));
         }
     }
 
@@ -222,10 +206,10 @@ public final class Users {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = connection.prepareStatement("UPDATE users u SET password_hash = "
-                + "coalesce(?, password_hash), updated_at = clock_timestamp() WHERE id = ? RETURNING " + USER_COLUMNS)) {
+                + "coalesce(?, password_hash), updated_at = clock_timestamp() WHERE id = ? RETURNING " + UserRows.USER_COLUMNS)) {
             ps.setString(1, passwordHash);
             ps.setObject(2, userId);
-            return single(written(connection, ps));
+            return single(UserRows.written(connection, ps));
         }
     }
 
@@ -237,115 +221,16 @@ public final class Users {
     public static void recordLogin(Connection connection, UUID userId, java.time.Instant at) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE users u SET last_login_at = ? WHERE id = ? AND (last_login_at IS NULL OR last_login_at < ?) "
-                        + "RETURNING " + USER_COLUMNS)) {
+                        + "RETURNING " + UserRows.USER_COLUMNS)) {
             ps.setTimestamp(1, Timestamp.from(at));
             ps.setObject(2, userId);
             ps.setTimestamp(3, Timestamp.from(at));
-            UserSnapshot user = single(written(connection, ps));
+            UserSnapshot user = single(UserRows.written(connection, ps));
             if (user != null) {
                 Outbox.append(connection, List.of(Outbox.Entry.state(UUID.randomUUID(), user.id().toString(),
                         Json.writeString(user))));
             }
         }
-    }
-
-    /** A snapshot read as {@link #SNAPSHOT} lists its columns. */
-    public static UserSnapshot snapshot(ResultSet rs) throws SQLException {
-        return withTags(userColumns(rs), new Tags(List.of((String[]) rs.getArray(12).getArray()),
-                rs.getTimestamp(13).toInstant()));
-    }
-
-    /** The users row's part of a snapshot ({@link #USER_COLUMNS}), without tags. */
-    private static UserSnapshot userColumns(ResultSet rs) throws SQLException {
-        Timestamp lastLogin = rs.getTimestamp(9);
-        return new UserSnapshot(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getString(4), rs.getString(5), Role.valueOf(rs.getString(6)), rs.getString(7), List.of(),
-                UserStatus.valueOf(rs.getString(8)), lastLogin == null ? null : lastLogin.toInstant(),
-                rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant());
-    }
-
-    /** {@code user} with {@code tags}: as new as the later of its row and its tags. */
-    static UserSnapshot withTags(UserSnapshot user, Tags tags) {
-        Instant updatedAt = tags.updatedAt().isAfter(user.updatedAt()) ? tags.updatedAt() : user.updatedAt();
-        return new UserSnapshot(user.id(), user.orgId(), user.email(), user.firstName(), user.lastName(), user.role(),
-                user.location(), tags.tags(), user.status(), user.lastLoginAt(), user.invitedAt(), updatedAt);
-    }
-
-    /**
-     * Runs {@code write}, a change of users rows that returns {@link #USER_COLUMNS} (and holds their locks), then
-     * locks their tags rows and reads them: the users as they are now. A tag job holds a tags row's lock while it
-     * reads the users row, so whichever of the two writes second sees the first's commit (V24).
-     */
-    static List<UserSnapshot> written(Connection connection, PreparedStatement write) throws SQLException {
-        List<UserSnapshot> rows = new ArrayList<>();
-        try (ResultSet rs = write.executeQuery()) {
-            while (rs.next()) {
-                rows.add(userColumns(rs));
-            }
-        }
-        if (rows.isEmpty()) {
-            return rows;
-        }
-        Map<UUID, Tags> tags = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT user_id, tags, updated_at FROM user_tags "
-                + "WHERE user_id = ANY (?) ORDER BY user_id FOR NO KEY UPDATE")) {
-            ps.setArray(1, connection.createArrayOf("uuid", rows.stream().map(UserSnapshot::id).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tags.put(rs.getObject(1, UUID.class), new Tags(List.of((String[]) rs.getArray(2).getArray()),
-                            rs.getTimestamp(3).toInstant()));
-                }
-            }
-        }
-        List<UserSnapshot> users = new ArrayList<>(rows.size());
-        for (UserSnapshot row : rows) {
-            users.add(withTags(row, tags.get(row.id())));
-        }
-        return users;
-    }
-
-    /**
-     * The users of {@code tags} (their tags rows just written, and locked by the writing statement) as they are now:
-     * their users rows read after the tags rows were locked.
-     */
-    static List<UserSnapshot> withUserRows(Connection connection, Map<UUID, Tags> tags) throws SQLException {
-        List<UserSnapshot> users = new ArrayList<>(tags.size());
-        if (tags.isEmpty()) {
-            return users;
-        }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + USER_COLUMNS + " FROM users u "
-                + "WHERE u.id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", tags.keySet().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UserSnapshot row = userColumns(rs);
-                    users.add(withTags(row, tags.get(row.id())));
-                }
-            }
-        }
-        return users;
-    }
-
-    /** Sets the tags of each user of {@code tags}, changed now. @return the tags rows as they are now */
-    static Map<UUID, Tags> setTags(Connection connection, Map<UUID, List<String>> tags) throws SQLException {
-        Map<UUID, Tags> set = new HashMap<>();
-        if (tags.isEmpty()) {
-            return set;
-        }
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE user_tags t SET tags = "
-                + "ARRAY(SELECT jsonb_array_elements_text(v.tag_list::jsonb)), updated_at = clock_timestamp() "
-                + "FROM unnest(?::uuid[], ?::text[]) AS v(uid, tag_list) WHERE t.user_id = v.uid "
-                + "RETURNING t.user_id, t.tags, t.updated_at")) {
-            ps.setArray(1, connection.createArrayOf("uuid", tags.keySet().toArray()));
-            ps.setArray(2, connection.createArrayOf("text", tags.values().stream().map(Json::writeString).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    set.put(rs.getObject(1, UUID.class), new Tags(List.of((String[]) rs.getArray(2).getArray()),
-                            rs.getTimestamp(3).toInstant()));
-                }
-            }
-        }
-        return set;
     }
 
     private static UserSnapshot single(List<UserSnapshot> users) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.serde.Json;
 import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
+import io.roster.persistence.UserRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
@@ -27,14 +27,14 @@ public final class UserSnapshots {
     public static Map<String, JsonNode> of(DataSource dataSource, UUID orgId) {
         return Tx.run(dataSource, c -> {
             Map<String, JsonNode> users = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + Users.SNAPSHOTS
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + UserRows.SNAPSHOT + UserRows.SNAPSHOTS
                     + (orgId == null ? "" : " WHERE u.org_id = ?"))) {
                 if (orgId != null) {
                     ps.setObject(1, orgId);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        UserSnapshot user = Users.snapshot(rs);
+                        UserSnapshot user = UserRows.snapshot(rs);
                         users.put(user.id().toString(), read(Json.write(user)));
                     }
                 }

@@ -4,7 +4,7 @@ import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.serde.Json;
 import io.roster.persistence.Outbox;
 import io.roster.persistence.Tx;
-import io.roster.persistence.Users;
+import io.roster.persistence.UserRows;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -44,13 +44,13 @@ public final class SnapshotRebuild {
             UUID from = after;
             List<UserSnapshot> users = Tx.run(dataSource, c -> {
                 List<UserSnapshot> read = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + Users.SNAPSHOT + Users.SNAPSHOTS
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + UserRows.SNAPSHOT + UserRows.SNAPSHOTS
                         + " WHERE u.id > ? ORDER BY u.id LIMIT ? FOR SHARE")) {
                     ps.setObject(1, from);
                     ps.setInt(2, batch);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            read.add(Users.snapshot(rs));
+                            read.add(UserRows.snapshot(rs));
                         }
                     }
                 }
