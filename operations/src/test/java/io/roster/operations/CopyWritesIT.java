@@ -8,19 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.user.Role;
 import io.roster.contracts.user.UserStatus;
-import io.roster.persistence.Database;
 import io.roster.persistence.Invitations;
 import io.roster.persistence.Tx;
 import io.roster.persistence.Users;
-import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Invited users and activity entries are written by COPY (CSV): every value the validators let through comes back as
@@ -30,26 +28,15 @@ import org.junit.jupiter.api.Test;
  */
 class CopyWritesIT {
 
-    static TestEnv env;
-    static com.zaxxer.hikari.HikariDataSource pool;
-
-    @BeforeAll
-    static void start() {
-        env = TestEnv.database("copy");
-        pool = Database.pool(env.db(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        pool.close();
-    }
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase("copy");
 
     @Test
     void everyValueComesBackAsWritten() {
-        UUID org = Fixtures.org(pool);
+        UUID org = Fixtures.org(DB.pool());
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID job = UUID.randomUUID();
-        UUID by = Fixtures.user(pool, Role.Admin, org);
+        UUID by = Fixtures.user(DB.pool(), Role.Admin, org);
         Users.NewUser tricky = new Users.NewUser(UUID.randomUUID(), org, "o'neil+\"x\"@copy.example",
                 "Zoë \"Z\", Jr.", "O'Neil \\ Ünal, 王", Role.Staff, "", List.of("a,b", "say \"hi\"", "back\\slash",
                 "{braces}", "sp ace", "NULL"), null, at, by, job, "console, \"beta\"");
@@ -57,18 +44,18 @@ class CopyWritesIT {
                 Role.User, null, List.of(), "$argon2id$hash", at, null, null, null);
         Invitations.Batch invitations = Invitations.prepare(List.of(new Invitations.Invitee(tricky.id(),
                 tricky.email(), tricky.firstName())), Duration.ofDays(7), Mails.invitations("Copy", "http://x"), at);
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             Users.insertInvited(c, List.of(tricky, plain), UUID::randomUUID, invitations);
             return null;
         });
 
-        UserSnapshot first = Tx.run(pool, c -> Users.find(c, tricky.id()));
+        UserSnapshot first = Tx.run(DB.pool(), c -> Users.find(c, tricky.id()));
         assertEquals(new UserSnapshot(tricky.id(), org, tricky.email(), tricky.firstName(), tricky.lastName(),
                 Role.Staff, "", tricky.tags(), UserStatus.pending, null, at, at), first);
-        UserSnapshot second = Tx.run(pool, c -> Users.find(c, plain.id()));
+        UserSnapshot second = Tx.run(DB.pool(), c -> Users.find(c, plain.id()));
         assertNull(second.location(), "null stays null, apart from the empty string");
         assertEquals(List.of(), second.tags());
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             try (var ps = c.prepareStatement("SELECT invite_token_hash, invite_sent_at, invite_expires_at, invited_by, "
                     + "invite_client, invite_job_id, password_hash FROM users WHERE id = ?")) {
                 ps.setObject(1, tricky.id());
@@ -96,11 +83,11 @@ class CopyWritesIT {
 
     @Test
     void activityEntriesComeBackAsWritten() {
-        UUID org = Fixtures.org(pool);
-        UUID user = Fixtures.user(pool, Role.User, org);
-        UUID admin = Fixtures.user(pool, Role.Admin, org);
+        UUID org = Fixtures.org(DB.pool());
+        UUID user = Fixtures.user(DB.pool(), Role.User, org);
+        UUID admin = Fixtures.user(DB.pool(), Role.Admin, org);
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             io.roster.persistence.Activity.append(c, List.of(
                     new io.roster.persistence.Activity.Entry(user, org, admin, "roster.user.tags-changed",
                             "console, \"beta\"", "added tag \"a,b\" \\ {x}", at),
@@ -108,7 +95,7 @@ class CopyWritesIT {
                             at.plusMillis(1))));
             return null;
         });
-        List<io.roster.persistence.Activity.Logged> logged = Tx.run(pool, c ->
+        List<io.roster.persistence.Activity.Logged> logged = Tx.run(DB.pool(), c ->
                 io.roster.persistence.Activity.latest(c, user, 10));
         assertEquals(new io.roster.persistence.Activity.Logged(at.plusMillis(1), "roster.user.status-changed", null,
                 null, null, ""), logged.get(0));
@@ -118,15 +105,15 @@ class CopyWritesIT {
 
     @Test
     void aDuplicateEmailFailsTheChunkWithAUniqueViolation() {
-        UUID org = Fixtures.org(pool);
+        UUID org = Fixtures.org(DB.pool());
         Instant at = Instant.now();
         Users.NewUser one = new Users.NewUser(UUID.randomUUID(), org, "twice@copy.example", "A", "B", Role.User,
                 null, List.of(), null, at, null, null, "test");
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             Users.insertInvited(c, List.of(one), UUID::randomUUID);
             return null;
         });
-        Tx.DataAccessException thrown = assertThrows(Tx.DataAccessException.class, () -> Tx.run(pool, c -> {
+        Tx.DataAccessException thrown = assertThrows(Tx.DataAccessException.class, () -> Tx.run(DB.pool(), c -> {
             Users.insertInvited(c, List.of(new Users.NewUser(UUID.randomUUID(), org, "twice@copy.example", "C", "D",
                     Role.User, null, List.of(), null, at, null, null, "test")), UUID::randomUUID);
             return null;

@@ -4,11 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.roster.contracts.user.Role;
-import io.roster.persistence.Database;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
 import io.roster.testsupport.Sql;
-import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,9 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The last-admin rule under concurrency, on the real database: two steps that each take one of an organization's
@@ -34,19 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class LastAdminRuleIT {
 
-    static TestEnv env;
-    static com.zaxxer.hikari.HikariDataSource pool;
-
-    @BeforeAll
-    static void start() {
-        env = TestEnv.database("lastadminrule");
-        pool = Database.pool(env.db(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        pool.close();
-    }
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase("lastadminrule");
 
     /** One step: a chunk of a job, or a single edit, applied in the given (open) transaction. */
     interface Step<T> {
@@ -55,10 +42,10 @@ class LastAdminRuleIT {
 
     @Test
     void twoChunksOfOneDeleteJobCannotRemoveBothAdmins() throws Exception {
-        UUID org = Fixtures.org(pool);
-        UUID a = Fixtures.user(pool, Role.Admin, org);
-        UUID b = Fixtures.user(pool, Role.Admin, org);
-        Actor actor = new Actor(Fixtures.user(pool, Role.Admin, Fixtures.org(pool)),
+        UUID org = Fixtures.org(DB.pool());
+        UUID a = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID b = Fixtures.user(DB.pool(), Role.Admin, org);
+        Actor actor = new Actor(Fixtures.user(DB.pool(), Role.Admin, Fixtures.org(DB.pool())),
                 UUID.randomUUID(), "test");
         var results = race(
                 c -> DeleteUsers.apply(c, org, List.of(a), 1, actor, Instant.now()),
@@ -73,13 +60,13 @@ class LastAdminRuleIT {
 
     @Test
     void aDeleteAndATransferAtOnceLeaveTheOrganizationAnAdmin() throws Exception {
-        UUID org = Fixtures.org(pool);
-        UUID a = Fixtures.user(pool, Role.Admin, org);
-        UUID b = Fixtures.user(pool, Role.Admin, org);
-        UUID destinationId = Fixtures.org(pool);
-        UUID destinationAdmin = Fixtures.user(pool, Role.Admin, destinationId);
-        Organizations.Org destination = Tx.run(pool, c -> Organizations.find(c, destinationId)).orElseThrow();
-        Actor actor = new Actor(Fixtures.user(pool, Role.Admin, Fixtures.org(pool)),
+        UUID org = Fixtures.org(DB.pool());
+        UUID a = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID b = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID destinationId = Fixtures.org(DB.pool());
+        UUID destinationAdmin = Fixtures.user(DB.pool(), Role.Admin, destinationId);
+        Organizations.Org destination = Tx.run(DB.pool(), c -> Organizations.find(c, destinationId)).orElseThrow();
+        Actor actor = new Actor(Fixtures.user(DB.pool(), Role.Admin, Fixtures.org(DB.pool())),
                 UUID.randomUUID(), "test");
         var results = race(
                 c -> TransferUsers.apply(c, org, List.of(a), 1, destination, destinationAdmin, Role.Staff, actor),
@@ -87,15 +74,15 @@ class LastAdminRuleIT {
         assertEquals(1, results.getKey().succeeded(), "the transfer went first");
         assertEquals("last_admin", ((ChunkResult) results.getValue()).errors().get(0).code());
         assertEquals(1, admins(org));
-        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM users WHERE id = '" + a + "' AND org_id = '"
+        assertEquals(1, Sql.count(DB.pool(), "SELECT count(*) FROM users WHERE id = '" + a + "' AND org_id = '"
                 + destinationId + "'"), "the transferred admin arrived");
     }
 
     @Test
     void twoAdminsDemotingEachOtherAtOnceLeaveOne() throws Exception {
-        UUID org = Fixtures.org(pool);
-        UUID a = Fixtures.user(pool, Role.Admin, org);
-        UUID b = Fixtures.user(pool, Role.Admin, org);
+        UUID org = Fixtures.org(DB.pool());
+        UUID a = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID b = Fixtures.user(DB.pool(), Role.Admin, org);
         var results = race(
                 c -> EditProfile.apply(c, b, demotion(), new Actor(a, null, "test"), Role.Admin),
                 c -> EditProfile.apply(c, a, demotion(), new Actor(b, null, "test"), Role.Admin));
@@ -108,10 +95,11 @@ class LastAdminRuleIT {
 
     @Test
     void anEditAndABulkDeleteAtOnceLeaveTheOrganizationAnAdmin() throws Exception {
-        UUID org = Fixtures.org(pool);
-        UUID a = Fixtures.user(pool, Role.Admin, org);
-        UUID b = Fixtures.user(pool, Role.Admin, org);
-        Actor actor = new Actor(Fixtures.user(pool, Role.Admin, Fixtures.org(pool)), UUID.randomUUID(), "test");
+        UUID org = Fixtures.org(DB.pool());
+        UUID a = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID b = Fixtures.user(DB.pool(), Role.Admin, org);
+        Actor actor = new Actor(Fixtures.user(DB.pool(), Role.Admin, Fixtures.org(DB.pool())), UUID.randomUUID(),
+                "test");
         var results = race(
                 c -> EditProfile.apply(c, a, demotion(), actor, Role.Admin),
                 c -> DeleteUsers.apply(c, org, List.of(b), 1, actor, Instant.now()));
@@ -129,7 +117,7 @@ class LastAdminRuleIT {
      * then commits the first, and the second when it is done.
      */
     private static <A, B> Map.Entry<A, Object> race(Step<A> first, Step<B> second) throws Exception {
-        try (Connection one = pool.getConnection(); Connection two = pool.getConnection()) {
+        try (Connection one = DB.pool().getConnection(); Connection two = DB.pool().getConnection()) {
             one.setAutoCommit(false);
             two.setAutoCommit(false);
             A firstResult = first.apply(one);
@@ -143,7 +131,7 @@ class LastAdminRuleIT {
                     return refusal;
                 }
             });
-            await().atMost(Duration.ofSeconds(20)).until(() -> secondResult.isDone() || Sql.count(pool,
+            await().atMost(Duration.ofSeconds(20)).until(() -> secondResult.isDone() || Sql.count(DB.pool(),
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = " + pid) == 1);
             assertEquals(false, secondResult.isDone(), "the second chunk waits for the first's organization lock");
             one.commit();
@@ -162,6 +150,6 @@ class LastAdminRuleIT {
     }
 
     private static long admins(UUID org) {
-        return Sql.count(pool, "SELECT count(*) FROM users WHERE role = 'Admin' AND org_id = '" + org + "'");
+        return Sql.count(DB.pool(), "SELECT count(*) FROM users WHERE role = 'Admin' AND org_id = '" + org + "'");
     }
 }

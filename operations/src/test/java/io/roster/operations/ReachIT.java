@@ -3,20 +3,19 @@ package io.roster.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.roster.contracts.user.Role;
-import io.roster.persistence.Database;
 import io.roster.persistence.Jobs.RowError;
 import io.roster.persistence.Organizations;
 import io.roster.persistence.Tx;
-import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tenant reach over a four-level tree and a second tenant: from each organization, a chunk reaches the users of it
@@ -27,30 +26,23 @@ import org.junit.jupiter.api.Test;
  */
 class ReachIT {
 
-    static TestEnv env;
-    static com.zaxxer.hikari.HikariDataSource pool;
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase("reach");
     static final Map<String, Organizations.Org> orgs = new LinkedHashMap<>();
     static final Map<String, UUID> users = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        env = TestEnv.database("reach");
-        pool = Database.pool(env.db(), "test");
-        UUID root = Fixtures.org(pool);
-        orgs.put("root", Tx.run(pool, c -> Organizations.find(c, root)).orElseThrow());
-        orgs.put("a", Fixtures.child(pool, root));
-        orgs.put("b", Fixtures.child(pool, orgs.get("a").id()));
-        orgs.put("c", Fixtures.child(pool, orgs.get("b").id()));
-        orgs.put("sibling", Fixtures.child(pool, root));
-        UUID other = Fixtures.org(pool);
-        orgs.put("other", Tx.run(pool, c -> Organizations.find(c, other)).orElseThrow());
-        orgs.forEach((name, org) -> users.put(name, Fixtures.user(pool, Role.User, org.id())));
-        orgs.forEach((name, org) -> users.put(name + "-admin", Fixtures.user(pool, Role.Admin, org.id())));
-    }
-
-    @AfterAll
-    static void stop() {
-        pool.close();
+        UUID root = Fixtures.org(DB.pool());
+        orgs.put("root", Tx.run(DB.pool(), c -> Organizations.find(c, root)).orElseThrow());
+        orgs.put("a", Fixtures.child(DB.pool(), root));
+        orgs.put("b", Fixtures.child(DB.pool(), orgs.get("a").id()));
+        orgs.put("c", Fixtures.child(DB.pool(), orgs.get("b").id()));
+        orgs.put("sibling", Fixtures.child(DB.pool(), root));
+        UUID other = Fixtures.org(DB.pool());
+        orgs.put("other", Tx.run(DB.pool(), c -> Organizations.find(c, other)).orElseThrow());
+        orgs.forEach((name, org) -> users.put(name, Fixtures.user(DB.pool(), Role.User, org.id())));
+        orgs.forEach((name, org) -> users.put(name + "-admin", Fixtures.user(DB.pool(), Role.Admin, org.id())));
     }
 
     @Test
@@ -66,7 +58,7 @@ class ReachIT {
         everyone.add(UUID.randomUUID()); // no such user
         for (Map.Entry<String, Organizations.Org> from : orgs.entrySet()) {
             List<RowError> errors = new ArrayList<>();
-            Map<UUID, Selection.Found> found = Tx.run(pool, c -> Selection.inReach(c, from.getValue().id(),
+            Map<UUID, Selection.Found> found = Tx.run(DB.pool(), c -> Selection.inReach(c, from.getValue().id(),
                     everyone, Selection.rows(1, everyone.size()), false, errors));
             for (Map.Entry<String, Organizations.Org> to : orgs.entrySet()) {
                 boolean expected = reaches.get(from.getKey()).contains(to.getKey());
@@ -84,18 +76,18 @@ class ReachIT {
     void aTransferMovesUsersDownAndUpWithinReachAndNeverAcrossTenants() throws Exception {
         UUID root = orgs.get("root").id();
         Actor actor = new Actor(users.get("root-admin"), UUID.randomUUID(), "test");
-        UUID mover = Fixtures.user(pool, Role.Staff, root);
-        ChunkResult down = Tx.run(pool, c -> TransferUsers.apply(c, root, List.of(mover), 1, orgs.get("c"),
+        UUID mover = Fixtures.user(DB.pool(), Role.Staff, root);
+        ChunkResult down = Tx.run(DB.pool(), c -> TransferUsers.apply(c, root, List.of(mover), 1, orgs.get("c"),
                 users.get("c-admin"), Role.User, actor));
         assertEquals(1, down.succeeded(), down.errors().toString());
         assertEquals(orgs.get("c").id(), orgOf(mover));
-        ChunkResult up = Tx.run(pool, c -> TransferUsers.apply(c, orgs.get("a").id(), List.of(mover), 1,
+        ChunkResult up = Tx.run(DB.pool(), c -> TransferUsers.apply(c, orgs.get("a").id(), List.of(mover), 1,
                 orgs.get("a"), users.get("a-admin"), Role.User, actor));
         assertEquals(1, up.succeeded(), up.errors().toString());
         assertEquals(orgs.get("a").id(), orgOf(mover));
 
         // from b, a user of a (above b) is out of reach; another tenant's user is out of reach from anywhere here
-        ChunkResult upward = Tx.run(pool, c -> TransferUsers.apply(c, orgs.get("b").id(), List.of(mover,
+        ChunkResult upward = Tx.run(DB.pool(), c -> TransferUsers.apply(c, orgs.get("b").id(), List.of(mover,
                 users.get("other")), 1, orgs.get("c"), users.get("c-admin"), Role.User, actor));
         assertEquals(0, upward.succeeded());
         assertEquals(List.of("not_found", "not_found"), upward.errors().stream().map(RowError::code).toList());
@@ -104,7 +96,7 @@ class ReachIT {
     }
 
     private static UUID orgOf(UUID user) {
-        return Tx.run(pool, c -> {
+        return Tx.run(DB.pool(), c -> {
             try (var ps = c.prepareStatement("SELECT org_id FROM users WHERE id = ?")) {
                 ps.setObject(1, user);
                 try (var rs = ps.executeQuery()) {

@@ -3,17 +3,15 @@ package io.roster.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.roster.contracts.user.Role;
-import io.roster.persistence.Database;
 import io.roster.persistence.Tx;
-import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TestDatabase;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The per-organization counts of users by role and status (the users list's totals) stay equal to the users table
@@ -22,23 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class UserCountsIT {
 
-    static TestEnv env;
-    static com.zaxxer.hikari.HikariDataSource pool;
-
-    @BeforeAll
-    static void start() {
-        env = TestEnv.database("counts");
-        pool = Database.pool(env.db(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        pool.close();
-    }
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase("counts");
 
     /** org|role|status to n, from the counters and from the users table. */
     static Map<String, Long> counted(String from) {
-        return Tx.run(pool, c -> {
+        return Tx.run(DB.pool(), c -> {
             Map<String, Long> out = new TreeMap<>();
             String sql = from.equals("counters")
                     ? "SELECT org_id, role, status, sum(n) FROM user_counts GROUP BY 1, 2, 3 HAVING sum(n) <> 0"
@@ -53,7 +40,7 @@ class UserCountsIT {
     }
 
     static void sql(String statement, Object... args) {
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             try (var ps = c.prepareStatement(statement)) {
                 for (int i = 0; i < args.length; i++) {
                     ps.setObject(i + 1, args[i]);
@@ -69,17 +56,17 @@ class UserCountsIT {
 
     @Test
     void countsFollowEveryKindOfWrite() throws Exception {
-        UUID a = Fixtures.org(pool);
-        UUID b = Fixtures.org(pool);
+        UUID a = Fixtures.org(DB.pool());
+        UUID b = Fixtures.org(DB.pool());
         for (int i = 0; i < 5; i++) {
-            Fixtures.user(pool, i % 2 == 0 ? Role.User : Role.Staff, a);
+            Fixtures.user(DB.pool(), i % 2 == 0 ? Role.User : Role.Staff, a);
         }
         assertCountsMatch("single inserts");
         sql("INSERT INTO users (id, org_id, email, first_name, last_name, role, status) SELECT gen_random_uuid(), ?, "
                 + "'bulk' || g || '@counts.example', 'Bulk', g::text, CASE WHEN g % 3 = 0 THEN 'Admin' ELSE 'User' END, "
                 + "CASE WHEN g % 2 = 0 THEN 'active' ELSE 'pending' END FROM generate_series(1, 500) g", a);
         assertCountsMatch("one statement of 500 rows");
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             var copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
             StringBuilder rows = new StringBuilder();
             for (int i = 0; i < 300; i++) {
@@ -107,7 +94,7 @@ class UserCountsIT {
         sql("DELETE FROM users WHERE org_id = ? AND email LIKE 'copy1%'", b);
         assertCountsMatch("deletes");
         try {
-            Tx.run(pool, c -> {
+            Tx.run(DB.pool(), c -> {
                 try (var ps = c.prepareStatement("DELETE FROM users WHERE org_id = ?")) {
                     ps.setObject(1, a);
                     ps.executeUpdate();

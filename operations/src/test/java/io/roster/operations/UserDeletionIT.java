@@ -3,17 +3,15 @@ package io.roster.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.roster.contracts.user.Role;
-import io.roster.persistence.Database;
 import io.roster.persistence.Invitations;
 import io.roster.persistence.Tx;
-import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deleting users removes their sessions and their closed invitations in the same transaction, set-wise (no foreign
@@ -22,30 +20,19 @@ import org.junit.jupiter.api.Test;
  */
 class UserDeletionIT {
 
-    static TestEnv env;
-    static com.zaxxer.hikari.HikariDataSource pool;
-
-    @BeforeAll
-    static void start() {
-        env = TestEnv.database("deletion");
-        pool = Database.pool(env.db(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        pool.close();
-    }
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase("deletion");
 
     @Test
     void sessionsAndClosedInvitationsGoWithTheirUsers() {
-        UUID org = Fixtures.org(pool);
-        UUID caller = Fixtures.user(pool, Role.Admin, org);
-        UUID otherAdmin = Fixtures.user(pool, Role.Admin, org);
-        UUID user = Fixtures.user(pool, Role.User, org);
-        UUID admin = Fixtures.user(pool, Role.Admin, org);
-        UUID stays = Fixtures.user(pool, Role.User, org);
+        UUID org = Fixtures.org(DB.pool());
+        UUID caller = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID otherAdmin = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID user = Fixtures.user(DB.pool(), Role.User, org);
+        UUID admin = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID stays = Fixtures.user(DB.pool(), Role.User, org);
         for (UUID id : List.of(user, admin, stays)) {
-            Tx.run(pool, c -> {
+            Tx.run(DB.pool(), c -> {
                 // two invitations: the first is revoked by the second and moves to the invitations table
                 for (int i = 0; i < 2; i++) {
                     Invitations.issue(c, id, id + "@example.com", "First", Duration.ofDays(7),
@@ -63,7 +50,7 @@ class UserDeletionIT {
         assertEquals(3, count("sessions", List.of(user, admin, stays)));
         assertEquals(3, count("invitations", List.of(user, admin, stays)));
 
-        ChunkResult result = Tx.run(pool, c -> DeleteUsers.apply(c, org, List.of(user, admin), 1,
+        ChunkResult result = Tx.run(DB.pool(), c -> DeleteUsers.apply(c, org, List.of(user, admin), 1,
                 new Actor(caller, UUID.randomUUID(), "test"), Instant.now()));
 
         assertEquals(2, result.succeeded(), result.errors().toString());
@@ -75,7 +62,7 @@ class UserDeletionIT {
     }
 
     private static long count(String table, List<UUID> users) {
-        return Tx.run(pool, c -> {
+        return Tx.run(DB.pool(), c -> {
             try (var ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE "
                     + (table.equals("users") ? "id" : "user_id") + " = ANY (?)")) {
                 ps.setArray(1, c.createArrayOf("uuid", users.toArray()));

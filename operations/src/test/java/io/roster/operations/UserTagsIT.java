@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roster.contracts.event.UserSnapshot;
 import io.roster.contracts.user.Role;
-import io.roster.persistence.Database;
 import io.roster.persistence.Tx;
 import io.roster.persistence.UserChunks;
 import io.roster.persistence.Users;
 import io.roster.testsupport.Sql;
-import io.roster.testsupport.TestEnv;
+import io.roster.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,9 +19,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A user's tags live in a row of their own (V24): a tag writes that row and not the users row; the database keeps one
@@ -31,79 +29,68 @@ import org.junit.jupiter.api.Test;
  */
 class UserTagsIT {
 
-    static TestEnv env;
-    static com.zaxxer.hikari.HikariDataSource pool;
-
-    @BeforeAll
-    static void start() {
-        env = TestEnv.database("usertags");
-        pool = Database.pool(env.db(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        pool.close();
-    }
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase("usertags");
 
     @Test
     void aTagWritesTheTagsRowAndLeavesTheUsersRowAsItWas() {
-        UUID org = Fixtures.org(pool);
-        UUID admin = Fixtures.user(pool, Role.Admin, org);
-        UUID user = Fixtures.user(pool, Role.User, org);
-        Sql.execute(pool, "INSERT INTO org_tags (org_id, name) VALUES ('" + org + "', 'vip')");
-        String version = Sql.text(pool, "SELECT xmin::text FROM users WHERE id = '" + user + "'");
-        UserSnapshot before = Tx.run(pool, c -> Users.find(c, user));
+        UUID org = Fixtures.org(DB.pool());
+        UUID admin = Fixtures.user(DB.pool(), Role.Admin, org);
+        UUID user = Fixtures.user(DB.pool(), Role.User, org);
+        Sql.execute(DB.pool(), "INSERT INTO org_tags (org_id, name) VALUES ('" + org + "', 'vip')");
+        String version = Sql.text(DB.pool(), "SELECT xmin::text FROM users WHERE id = '" + user + "'");
+        UserSnapshot before = Tx.run(DB.pool(), c -> Users.find(c, user));
 
-        ChunkResult result = Tx.run(pool, c -> TagUsers.apply(c, org, List.of(user), 1, "vip", false,
+        ChunkResult result = Tx.run(DB.pool(), c -> TagUsers.apply(c, org, List.of(user), 1, "vip", false,
                 new Actor(admin, UUID.randomUUID(), "test")));
 
         assertEquals(1, result.succeeded(), result.errors().toString());
-        assertEquals(version, Sql.text(pool, "SELECT xmin::text FROM users WHERE id = '" + user + "'"),
+        assertEquals(version, Sql.text(DB.pool(), "SELECT xmin::text FROM users WHERE id = '" + user + "'"),
                 "no new version of the users row");
-        UserSnapshot after = Tx.run(pool, c -> Users.find(c, user));
+        UserSnapshot after = Tx.run(DB.pool(), c -> Users.find(c, user));
         assertEquals(List.of("vip"), after.tags());
         assertTrue(after.updatedAt().isAfter(before.updatedAt()), "a snapshot is as new as its tags");
-        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM user_tags WHERE org_id = '" + org
+        assertEquals(1, Sql.count(DB.pool(), "SELECT count(*) FROM user_tags WHERE org_id = '" + org
                 + "' AND tags @> ARRAY['vip']"));
     }
 
     @Test
     void everyUserHasOneTagsRowThatFollowsTheirOrganizationAndStatusAndGoesWithThem() {
-        UUID org = Fixtures.org(pool);
-        UUID other = Fixtures.org(pool);
+        UUID org = Fixtures.org(DB.pool());
+        UUID other = Fixtures.org(DB.pool());
         UUID invited = UUID.randomUUID();
-        Tx.run(pool, c -> {
+        Tx.run(DB.pool(), c -> {
             Users.insertInvited(c, List.of(new Users.NewUser(invited, org, invited + "@example.com", "In", "Vited",
                     Role.User, null, List.of("a", "b"), null, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null,
                     "test")), UUID::randomUUID);
             return null;
         });
         UUID raw = UUID.randomUUID();
-        Sql.execute(pool, "INSERT INTO users (id, org_id, email, first_name, last_name, role) VALUES ('" + raw + "', '"
-                + org + "', 'raw@example.com', 'R', 'W', 'User')");
+        Sql.execute(DB.pool(), "INSERT INTO users (id, org_id, email, first_name, last_name, role) VALUES ('" + raw
+                + "', '" + org + "', 'raw@example.com', 'R', 'W', 'User')");
         assertEquals("a,b|" + org + "|pending", tagsRow(invited), "an invitation writes its tags row, once");
         assertEquals("|" + org + "|pending", tagsRow(raw), "any other insert gets an untagged one");
 
-        Sql.execute(pool, "UPDATE users SET status = 'active' WHERE id = '" + raw + "'");
+        Sql.execute(DB.pool(), "UPDATE users SET status = 'active' WHERE id = '" + raw + "'");
         assertEquals("|" + org + "|active", tagsRow(raw));
-        Tx.run(pool, c -> UserChunks.move(c, List.of(invited), other, Role.Staff));
+        Tx.run(DB.pool(), c -> UserChunks.move(c, List.of(invited), other, Role.Staff));
         assertEquals("|" + other + "|pending", tagsRow(invited), "a transfer drops the tags and moves the row");
 
-        Sql.execute(pool, "DELETE FROM users WHERE id IN ('" + raw + "', '" + invited + "')");
+        Sql.execute(DB.pool(), "DELETE FROM users WHERE id IN ('" + raw + "', '" + invited + "')");
         assertNull(tagsRow(raw));
         assertNull(tagsRow(invited));
     }
 
     @Test
     void whicheverOfATagAndAnEditCommitsSecondPublishesBoth() throws Exception {
-        UUID org = Fixtures.org(pool);
-        UUID user = Fixtures.user(pool, Role.User, org);
+        UUID org = Fixtures.org(DB.pool());
+        UUID user = Fixtures.user(DB.pool(), Role.User, org);
 
         // the edit first: the tag waits for it, then reads the edited row
         try (Connection edit = open()) {
             Users.updateProfile(edit, user, "Edited", "Last", Role.User, null);
             CompletableFuture<List<UserSnapshot>> tag = CompletableFuture.supplyAsync(
-                    () -> Tx.run(pool, c -> UserChunks.tag(c, List.of(user), "one", false)));
+                    () -> Tx.run(DB.pool(), c -> UserChunks.tag(c, List.of(user), "one", false)));
             assertWaits(tag);
             edit.commit();
             UserSnapshot tagged = tag.get(10, TimeUnit.SECONDS).get(0);
@@ -115,7 +102,7 @@ class UserTagsIT {
         try (Connection tag = open()) {
             UserChunks.tag(tag, List.of(user), "two", false);
             CompletableFuture<UserSnapshot> edit = CompletableFuture.supplyAsync(
-                    () -> Tx.run(pool, c -> Users.updateProfile(c, user, "Again", "Last", Role.User, null)));
+                    () -> Tx.run(DB.pool(), c -> Users.updateProfile(c, user, "Again", "Last", Role.User, null)));
             assertWaits(edit);
             tag.commit();
             UserSnapshot edited = edit.get(10, TimeUnit.SECONDS);
@@ -130,14 +117,14 @@ class UserTagsIT {
     }
 
     private static Connection open() throws Exception {
-        Connection c = pool.getConnection();
+        Connection c = DB.pool().getConnection();
         c.setAutoCommit(false);
         return c;
     }
 
     /** The user's tags row as "tags|org|status", or null when there is none. */
     private static String tagsRow(UUID user) {
-        return Sql.text(pool, "SELECT array_to_string(tags, ',') || '|' || org_id || '|' || status FROM user_tags "
+        return Sql.text(DB.pool(), "SELECT array_to_string(tags, ',') || '|' || org_id || '|' || status FROM user_tags "
                 + "WHERE user_id = '" + user + "' UNION ALL SELECT 'more than one' FROM user_tags WHERE user_id = '"
                 + user + "' HAVING count(*) > 1");
     }
