@@ -117,8 +117,9 @@ public final class UserChunks {
             ps.setArray(3, connection.createArrayOf("text", users.stream().map(UserSnapshot::lastName).toArray()));
             ps.setArray(4, connection.createArrayOf("text", users.stream().map(u -> u.role().name()).toArray()));
             ps.setArray(5, connection.createArrayOf("text", users.stream().map(UserSnapshot::location).toArray()));
-            // the tags rows are locked (lockInOrg) before they are written
+            // the tags rows are locked (lockInOrg, and again here) before those whose tags change are written
             List<UserSnapshot> written = UserRows.written(connection, ps);
+            written.stream().filter(u -> u.tags().equals(tags.get(u.id()))).forEach(u -> tags.remove(u.id()));
             return UserRows.withTags(written, UserRows.setTags(connection, tags));
         }
     }

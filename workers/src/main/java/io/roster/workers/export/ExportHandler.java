@@ -48,8 +48,9 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportHandler.class);
 
+    /** The columns of every export; the tags (column 9) follow when the file shows them. */
     private static final String SELECT = "SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.location, "
-            + "u.status, u.last_login_at, t.tags" + UserFilterSql.USERS_WITH_TAGS + " WHERE ";
+            + "u.status, u.last_login_at";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -75,7 +76,12 @@ public final class ExportHandler implements JobHandler<ExportCommand> {
 
     private ChunkTransaction.Outcome export(Connection connection, ExportCommand command) throws SQLException {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder(SELECT);
+        // each user's tags row only when the file shows tags or is sorted by them: a million-row export otherwise
+        // joins a million rows it does not need
+        boolean tags = command.columns().contains("tags")
+                || (command.userIds() == null && UserFilterSql.Sort.of(command.sort()) == UserFilterSql.Sort.tags);
+        StringBuilder sql = new StringBuilder(SELECT).append(tags ? ", t.tags" + UserFilterSql.USERS_WITH_TAGS
+                : " FROM users u").append(" WHERE ");
         if (command.userIds() != null) {
             sql.append("u.id = ANY (?) AND u." + io.roster.persistence.Organizations.IN_REACH
                     + " ORDER BY array_position(?, u.id)");
