@@ -57,7 +57,7 @@ final class PackagedCluster implements AutoCloseable {
                         throw new IllegalStateException("the cluster command exited with " + process.exitValue()
                                 + ":\n" + read(log));
                     }
-                    return read(log).contains("Roster cluster is up.");
+                    return read(log).contains(LocalCluster.LISTED); // the listing's last line
                 });
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 Map<String, Long> pids = new LinkedHashMap<>();
