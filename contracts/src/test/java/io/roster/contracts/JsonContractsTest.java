@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class JsonContractsTest {
 
     /**
-     * Instants are written as JavaTimeModule writes them (its own mapper is the reference), whatever their precision,
-     * the same one twice in a row (remembered) and a different one after it.
+     * Instants are written as JavaTimeModule writes them (its own mapper is the reference), whatever their precision
+     * (none, milliseconds, microseconds, nanoseconds) and year (the hand-written years 0000 to 9999, and beyond them),
+     * the same one twice in a row and a different one after it.
      */
     @Test
     void instantsAreWrittenAsJavaTimeWritesThem() throws Exception {
@@ -36,10 +37,18 @@ class JsonContractsTest {
         List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-12-02T10:00:00Z"),
                 Instant.parse("2026-12-02T10:00:00.120Z"), Instant.parse("2026-12-02T10:00:00.123456Z"),
                 Instant.parse("2026-12-02T10:00:00.000000001Z"), Instant.parse("-0001-01-01T00:00:00Z"),
-                Instant.parse("+12026-01-01T00:00:00Z")));
-        for (int i = 0; i < 1000; i++) {
-            instants.add(Instant.ofEpochSecond(random.nextLong(-10_000_000_000L, 300_000_000_000L),
-                    random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000)));
+                Instant.parse("+12026-01-01T00:00:00Z"), Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("-0001-12-31T23:59:59.999999999Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("0999-02-28T00:00:59.100Z"),
+                Instant.parse("2024-02-29T23:00:00.000100Z"), Instant.parse("1969-12-31T23:59:59.999Z")));
+        for (int i = 0; i < 4000; i++) {
+            int nano = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(random.nextLong(-70_000_000_000L, 300_000_000_000L), nano));
         }
         for (Instant instant : instants) {
             for (int twice = 0; twice < 2; twice++) {
