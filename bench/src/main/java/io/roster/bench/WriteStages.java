@@ -149,6 +149,7 @@ final class WriteStages {
             admin.createTopics(List.of(topics.userChanges(), topics.users(), topics.mail()).stream()
                     .map(t -> new NewTopic(t, 6, (short) 1)).toList()).all().get();
         }
+        awaitWritable(topics, 6);
         try (Producer<String, byte[]> producer = new KafkaProducer<>(new KafkaSettings(bootstrap, topics, 6, (short) 1)
                 .producer("stages"));
              Connection c = pool.getConnection()) {
@@ -162,6 +163,31 @@ final class WriteStages {
                 }
                 return published;
             });
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics takes a record. An idempotent producer that sends to a partition
+     * the broker has not opened yet can have its first request refused (NOT_LEADER_OR_FOLLOWER) and its second
+     * accepted, and then every retry of the first is out of sequence until the delivery timeout (KAFKA-15591, seen
+     * here on Kafka 4.4.0: it stopped a run of this benchmark). So one record goes to each partition first, from a
+     * producer that is not idempotent and retries alone.
+     */
+    private void awaitWritable(Topics topics, int partitions) throws Exception {
+        Map<String, Object> probe = new java.util.HashMap<>(Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all",
+                org.apache.kafka.clients.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(probe,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (String topic : List.of(topics.userChanges(), topics.users(), topics.mail())) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, partition, null,
+                            null)).get();
+                }
+            }
         }
     }
 
