@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * Deletes users, a chunk of ids at a time in the chunk's transaction: their sessions end, their open invitation dies
- * with the row and their closed ones with it ({@link UserChunks}, set-wise), their activity is removed, and each gets
+ * with the row, and their closed ones and their activity with it ({@link UserChunks}, one statement), and each gets
  * a {@code roster.user.deleted} event and a tombstone on the users topic. Refused per row: a user out of reach ({@code not_found}), the caller
  * themself ({@link SelfAction}) and the last admin of an organization ({@link LastAdminRule}).
  */
@@ -58,13 +58,12 @@ public final class DeleteUsers {
         return new ChunkResult(succeeded, errors);
     }
 
-    /** Removes the deleted users' activity and records their deletions. @return how many */
+    /** Records the deletions of users deleted (their activity went with them). @return how many */
     private static int record(Connection connection, List<UserChunks.Deleted> deleted, Actor actor, Instant now)
             throws SQLException {
         if (deleted.isEmpty()) {
             return 0;
         }
-        UserChunks.deleteActivity(connection, deleted.stream().map(UserChunks.Deleted::id).toList());
         List<Users.Change> changes = new ArrayList<>(deleted.size());
         for (UserChunks.Deleted user : deleted) {
             changes.add(new Users.Change(UUID.randomUUID(), new UserDeleted(user.id(), user.orgId(), now,

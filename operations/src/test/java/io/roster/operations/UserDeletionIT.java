@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Deleting users removes their sessions and their closed invitations in the same transaction, set-wise (no foreign
- * key cascades them since V23), on both of {@link DeleteUsers}' paths: the users who go in one statement, and those
- * decided one by one (admins); other users' rows stay.
+ * Deleting users removes their sessions, their closed invitations and their activity in the same statement (no
+ * foreign key cascades them since V23), on both of {@link DeleteUsers}' paths: the users who go in one statement, and
+ * those decided one by one (admins); other users' rows stay.
  */
 class UserDeletionIT {
 
@@ -24,7 +24,7 @@ class UserDeletionIT {
     static final TestDatabase DB = new TestDatabase("deletion");
 
     @Test
-    void sessionsAndClosedInvitationsGoWithTheirUsers() {
+    void sessionsClosedInvitationsAndActivityGoWithTheirUsers() {
         UUID org = Fixtures.org(DB.pool());
         UUID caller = Fixtures.user(DB.pool(), Role.Admin, org);
         UUID otherAdmin = Fixtures.user(DB.pool(), Role.Admin, org);
@@ -44,11 +44,14 @@ class UserDeletionIT {
                     ps.setObject(2, id);
                     ps.executeUpdate();
                 }
+                io.roster.persistence.Activity.append(c, List.of(new io.roster.persistence.Activity.Entry(id, org,
+                        caller, "user.updated", "test", null, Instant.now())));
                 return null;
             });
         }
         assertEquals(3, count("sessions", List.of(user, admin, stays)));
         assertEquals(3, count("invitations", List.of(user, admin, stays)));
+        assertEquals(3, count("activity", List.of(user, admin, stays)));
 
         ChunkResult result = Tx.run(DB.pool(), c -> DeleteUsers.apply(c, org, List.of(user, admin), 1,
                 new Actor(caller, UUID.randomUUID(), "test"), Instant.now()));
@@ -58,6 +61,8 @@ class UserDeletionIT {
         assertEquals(0, count("invitations", List.of(user, admin)));
         assertEquals(1, count("sessions", List.of(stays)));
         assertEquals(1, count("invitations", List.of(stays)));
+        assertEquals(0, count("activity", List.of(user, admin)));
+        assertEquals(1, count("activity", List.of(stays)));
         assertEquals(2, count("users", List.of(caller, otherAdmin)));
     }
 

@@ -152,52 +152,40 @@ public final class UserChunks {
 
     /**
      * Deletes the users of {@code ids} within the reach of {@code orgId} who are not admins, except {@code keep}, in
-     * one statement that touches each row once, and what is kept of them elsewhere ({@link #forget}).
+     * one statement that touches each row once, with what is kept of them elsewhere ({@link #forgetting}).
      */
     public static List<Deleted> deleteNonAdminsInReach(Connection connection, UUID orgId, Collection<UUID> ids,
                                                        UUID keep) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ANY (?) AND id <> ? "
-                + "AND role <> 'Admin' AND " + Organizations.IN_REACH + " RETURNING id, org_id")) {
+        try (PreparedStatement ps = connection.prepareStatement(forgetting("id = ANY (?) AND id <> ? "
+                + "AND role <> 'Admin' AND " + Organizations.IN_REACH))) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             ps.setObject(2, keep);
             ps.setObject(3, orgId);
-            return forget(connection, deleted(ps));
+            return deleted(ps);
         }
     }
 
-    /** Deletes the users of {@code ids}, and what is kept of them elsewhere ({@link #forget}). */
+    /** Deletes the users of {@code ids}, with what is kept of them elsewhere ({@link #forgetting}). */
     public static List<Deleted> delete(Connection connection, Collection<UUID> ids) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "DELETE FROM users WHERE id = ANY (?) RETURNING id, org_id")) {
+        try (PreparedStatement ps = connection.prepareStatement(forgetting("id = ANY (?)"))) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            return forget(connection, deleted(ps));
+            return deleted(ps);
         }
     }
 
     /**
-     * Removes the sessions and the closed invitations of users just deleted, one statement each for all of them
-     * (no foreign key cascades them: V23). The one place every deletion of users goes through.
+     * The one statement every deletion of users goes through: the users rows that match {@code where}, and with them
+     * their sessions, their closed invitations and their activity (no foreign key cascades them: V23), each table
+     * by its index on the ids the deletion returns (an array of them, built by the server: {@code = ANY (ARRAY(...))}
+     * is an index scan whatever the plan, where a join with the deleted rows could be planned as a scan of the whole
+     * table). Returns each deleted user's id and organization.
      */
-    private static List<Deleted> forget(Connection connection, List<Deleted> deleted) throws SQLException {
-        if (deleted.isEmpty()) {
-            return deleted;
-        }
-        Object[] ids = deleted.stream().map(Deleted::id).toArray();
-        for (String table : List.of("sessions", "invitations")) {
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE user_id = ANY (?)")) {
-                ps.setArray(1, connection.createArrayOf("uuid", ids));
-                ps.executeUpdate();
-            }
-        }
-        return deleted;
-    }
-
-    /** Deletes the activity of the users of {@code ids}. */
-    public static void deleteActivity(Connection connection, Collection<UUID> ids) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM activity WHERE user_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            ps.executeUpdate();
-        }
+    private static String forgetting(String where) {
+        return "WITH gone AS (DELETE FROM users WHERE " + where + " RETURNING id, org_id), "
+                + "sessions_gone AS (DELETE FROM sessions WHERE user_id = ANY (ARRAY(SELECT id FROM gone))), "
+                + "invitations_gone AS (DELETE FROM invitations WHERE user_id = ANY (ARRAY(SELECT id FROM gone))), "
+                + "activity_gone AS (DELETE FROM activity WHERE user_id = ANY (ARRAY(SELECT id FROM gone))) "
+                + "SELECT id, org_id FROM gone";
     }
 
     /** Ends every session of the users of {@code ids}. */
