@@ -46,6 +46,8 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Instance> instances;
     private final Map<String, Process> processes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> restarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> startedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> quickExits = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     private LocalCluster(LocalRun.Infra infra, List<Instance> instances) {
@@ -124,6 +126,7 @@ public final class LocalCluster implements AutoCloseable {
         builder.environment().putAll(instance.env());
         try {
             Process process = builder.start();
+            startedAt.put(instance.name(), System.nanoTime());
             processes.put(instance.name(), process);
             process.onExit().thenRun(() -> exited(instance, process));
         } catch (IOException e) {
@@ -131,16 +134,26 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** An instance that exits while the cluster runs is started again after a second. */
+    /**
+     * An instance that exits while the cluster runs is started again, after {@link #backoff}: a second, doubled for
+     * each exit in a row that came within {@link #STEADY} of its start (one that cannot start, a bad setting say, is
+     * not restarted in a tight loop), up to 30 seconds.
+     */
     private void exited(Instance instance, Process process) {
         if (stopping || processes.get(instance.name()) != process) {
             return;
         }
         int count = restarts.merge(instance.name(), 1, Integer::sum);
-        System.out.printf("%s (pid %d) exited with %d; starting it again (restart %d)%n", instance.name(),
-                process.pid(), process.exitValue(), count);
+        boolean quick = System.nanoTime() - startedAt.getOrDefault(instance.name(), 0L) < STEADY.toNanos();
+        int inARow = quick ? quickExits.merge(instance.name(), 1, Integer::sum) : 0;
+        if (!quick) {
+            quickExits.remove(instance.name());
+        }
+        Duration wait = backoff(inARow);
+        System.out.printf("%s (pid %d) exited with %d; starting it again in %d s (restart %d)%n", instance.name(),
+                process.pid(), process.exitValue(), wait.toSeconds(), count);
         try {
-            Thread.sleep(1_000);
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -150,6 +163,14 @@ public final class LocalCluster implements AutoCloseable {
         if (again != null) {
             System.out.printf("%s restarted: pid %d%n", instance.name(), again.pid());
         }
+    }
+
+    /** How long an instance must have run for its exit not to count as one of a crash loop. */
+    static final Duration STEADY = Duration.ofMinutes(1);
+
+    /** The wait before a restart after {@code quickExitsInARow} exits in a row, each soon after its start. */
+    static Duration backoff(int quickExitsInARow) {
+        return Duration.ofSeconds(Math.min(30, 1L << Math.min(5, Math.max(0, quickExitsInARow - 1))));
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
