@@ -60,6 +60,12 @@ class JsonContractsTest {
     }
 
     @Test
+    void nullIsWrittenAsNull() {
+        assertEquals("null", Json.writeString(null));
+        assertEquals("null", new String(Json.write(null), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void changeEventIsCloudEventsShapedAndRoundTrips() {
         UUID user = UUID.randomUUID();
         UserInvited data = new UserInvited(user, UUID.randomUUID(), "a@b.c", "A", "B", Role.Staff, null,

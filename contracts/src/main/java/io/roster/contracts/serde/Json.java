@@ -110,9 +110,13 @@ public final class Json {
         }
     };
 
+    private static ObjectWriter writer(Object value) {
+        return WRITERS.get(value == null ? Object.class : value.getClass()); // null is written as null
+    }
+
     public static byte[] write(Object value) {
         try {
-            return WRITERS.get(value.getClass()).writeValueAsBytes(value);
+            return writer(value).writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -120,7 +124,7 @@ public final class Json {
 
     public static String writeString(Object value) {
         try {
-            return WRITERS.get(value.getClass()).writeValueAsString(value);
+            return writer(value).writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
