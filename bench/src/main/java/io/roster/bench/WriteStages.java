@@ -26,6 +26,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What a user row costs to write beyond the users table, stage by stage: the workers' own code ({@link Users},
@@ -174,18 +177,14 @@ final class WriteStages {
      * producer that is not idempotent and retries alone.
      */
     private void awaitWritable(Topics topics, int partitions) throws Exception {
-        Map<String, Object> probe = new java.util.HashMap<>(Map.of(
-                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all",
-                org.apache.kafka.clients.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
-        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(probe,
-                new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        Map<String, Object> probe = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(probe, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (String topic : List.of(topics.userChanges(), topics.users(), topics.mail())) {
                 for (int partition = 0; partition < partitions; partition++) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, partition, null,
-                            null)).get();
+                    producer.send(new ProducerRecord<>(topic, partition, null, null)).get();
                 }
             }
         }

@@ -242,29 +242,25 @@ public final class LocalCluster implements AutoCloseable {
         return Map.copyOf(restarts);
     }
 
-    /** Prints where each instance answers, its pid and its log, in one write (a reader never sees half of it). */
+    /** Prints where each instance answers, its pid and its log; the last line is {@link #LISTED}. */
     void describe(PrintStream out) {
-        StringBuilder text = new StringBuilder(System.lineSeparator()).append("Roster cluster is up.");
+        out.println();
+        out.println("Roster cluster is up.");
         for (Instance instance : instances) {
             Process process = processes.get(instance.name());
             String what = instance.name().startsWith("gateway") ? "API and console http://localhost:" + instance.port()
                     + "/, /health, /prometheus" : "/health and /prometheus on :" + instance.port();
-            text.append(System.lineSeparator()).append(String.format("  %-11s pid %-8d %s   log %s", instance.name(),
-                    process.pid(), what, log(instance.name())));
+            out.printf("  %-11s pid %-8d %s   log %s%n", instance.name(), process.pid(), what, log(instance.name()));
         }
-        for (String line : List.of("  Kafka:      " + infra.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"),
-                "  PostgreSQL: " + infra.env().get("ROSTER_DB_URL"),
-                "  Sign in as " + infra.env().getOrDefault("ROSTER_ADMIN_EMAIL", "admin@roster.local")
-                        + " (the password is ROSTER_ADMIN_PASSWORD, or the one in gateway-1's log at first start)",
-                "An instance that exits is started again; kill -9 <pid> one to watch the others take over.",
-                LISTED)) {
-            text.append(System.lineSeparator()).append(line);
-        }
-        out.println(text);
-        out.flush();
+        out.println("  Kafka:      " + infra.env().get("ROSTER_KAFKA_BOOTSTRAP_SERVERS"));
+        out.println("  PostgreSQL: " + infra.env().get("ROSTER_DB_URL"));
+        out.println("  Sign in as " + infra.env().getOrDefault("ROSTER_ADMIN_EMAIL", "admin@roster.local")
+                + " (the password is ROSTER_ADMIN_PASSWORD, or the one in gateway-1's log at first start)");
+        out.println("An instance that exits is started again; kill -9 <pid> one to watch the others take over.");
+        out.println(LISTED);
     }
 
-    /** The listing's last line: once it is printed, the whole listing is. */
+    /** The listing's last line: a reader that sees it has seen the whole listing (lines are flushed one by one). */
     static final String LISTED = "Ctrl-C stops everything; data is kept for the next run.";
 
     @Override
