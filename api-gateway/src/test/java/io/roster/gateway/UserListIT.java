@@ -332,6 +332,37 @@ class UserListIT {
         assertTrue(admin.get("/api/v1/orgs/" + org + "/users").json().get("totalExact").asBoolean());
     }
 
+    /**
+     * A term of one or two characters (no trigram: its SQL tests the name and the email each on its own) finds
+     * exactly the users whose name and email, as one text, hold it: checked against that text read from the table.
+     */
+    @Test
+    void aShortSearchFindsWhatTheNameAndTheEmailHold() {
+        ManagedTx tx = gateway.context().getBean(ManagedTx.class);
+        List<String[]> texts = tx.run(c -> {
+            try (var ps = c.prepareStatement("SELECT sort_name, email FROM users WHERE org_id = ?")) {
+                ps.setObject(1, UUID.fromString(org));
+                try (var rs = ps.executeQuery()) {
+                    List<String[]> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        rows.add(new String[] {rs.getString(1), rs.getString(2)});
+                    }
+                    return rows;
+                }
+            }
+        });
+        for (String q : List.of("zo", "e@", "st", "@u", "xe", "a", "z", "qz", "_", "%", "\\", "t", "e.")) {
+            List<String> expected = texts.stream().filter(t -> (t[0] + " " + t[1]).contains(q)).map(t -> t[1])
+                    .sorted().toList();
+            List<JsonNode> found = all("&sort=email&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8), 4);
+            assertEquals(expected, found.stream().map(u -> u.get("email").asText()).sorted().toList(), "q=" + q);
+            assertEquals(expected.size(), admin.get("/api/v1/orgs/" + org + "/users?limit=1&q="
+                    + URLEncoder.encode(q, StandardCharsets.UTF_8)).json().get("total").asLong(), "total of q=" + q);
+        }
+        assertTrue(texts.stream().anyMatch(t -> t[0].contains("zo") && t[1].contains("zo")), "a term in both");
+        assertTrue(texts.stream().anyMatch(t -> !t[0].contains("@u") && t[1].contains("@u")), "a term in the email");
+    }
+
     @Test
     void aBroadSearchCountsUpToTheCapAndPagesByTheSortIndex() {
         String broad = "broad" + UUID.randomUUID().toString().substring(0, 6);
