@@ -20,7 +20,7 @@ public final class UserFilterSql {
     }
 
     /** The shortest search term with a trigram, the unit of the users_search index (V17); shorter ones are scanned. */
-    public static final int MIN_INDEXED_TERM = 3;
+    private static final int MIN_INDEXED_TERM = 3;
 
     /** A status's rank in the lifecycle (pending 0, active 1, inactive 2): how status sorts. */
     public static final String STATUS_RANK = "(CASE u.status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END)";
