@@ -78,6 +78,11 @@ class UserListIT {
 
     /** Every page of the query, followed by cursor, with {@code limit} rows a page. */
     static List<JsonNode> all(String query, int limit) {
+        return all(org, query, limit);
+    }
+
+    /** Every page of {@code org}'s list for {@code query}, following the cursors. */
+    static List<JsonNode> all(String org, String query, int limit) {
         List<JsonNode> rows = new ArrayList<>();
         String cursor = null;
         do {
@@ -387,5 +392,41 @@ class UserListIT {
         assertTrue(second.get("items").get(0).get("email").asText().compareTo(lastOfFirst) > 0);
         assertEquals(10_050, admin.get("/api/v1/orgs/" + sub + "/users?limit=1").json().get("total").asLong(),
                 "without a search the total is exact however large");
+    }
+    @Test
+    void aShortSearchCountsUpToItsOwnCapAndPagesEveryMatchInOrder() {
+        String prefix = "short" + UUID.randomUUID().toString().substring(0, 6); // hex: neither q nor j
+        UUID sub = UUID.fromString(admin.post("/api/v1/orgs/" + org + "/sub-orgs", Map.of("name", prefix), Map.of())
+                .json().get("id").asText());
+        int many = UserListSql.SHORT_SEARCH_CAP + 50;
+        ManagedTx tx = gateway.context().getBean(ManagedTx.class);
+        tx.run(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO users (id, org_id, email, first_name, last_name, role) "
+                    + "SELECT gen_random_uuid(), ?, '" + prefix + "' || g || 'qj@short.example', 'Many', g::text, "
+                    + "'User' FROM generate_series(1, " + many + ") g")) {
+                ps.setObject(1, sub);
+                return ps.executeUpdate();
+            }
+        });
+        // two characters: no trigram, counted up to the short cap ("at least"), then the sort's walk pages them
+        JsonNode first = admin.get("/api/v1/orgs/" + sub + "/users?limit=100&q=qj").json();
+        assertEquals(UserListSql.SHORT_SEARCH_CAP, first.get("total").asLong(), "at least this many");
+        assertFalse(first.get("totalExact").asBoolean());
+        assertEquals(100, first.get("items").size());
+        for (String sort : List.of("email", "name,desc")) {
+            List<JsonNode> every = all(sub.toString(), "&sort=" + sort + "&q=qj", 100);
+            assertEquals(many, every.size(), "every match, sorted by " + sort);
+            List<String> keys = every.stream().map(u -> sort.equals("email") ? u.get("email").asText()
+                    : u.get("name").asText().toLowerCase(java.util.Locale.ROOT)).toList();
+            assertEquals(many, keys.stream().distinct().count(), sort);
+            List<String> ordered = new ArrayList<>(keys);
+            ordered.sort(sort.equals("email") ? java.util.Comparator.naturalOrder()
+                    : java.util.Comparator.reverseOrder());
+            assertEquals(ordered, keys, "in " + sort + " order across pages");
+        }
+        // three characters have trigrams: the index finds them, and they are counted exactly past the short cap
+        JsonNode longer = admin.get("/api/v1/orgs/" + sub + "/users?limit=1&q=qj%40").json();
+        assertEquals(many, longer.get("total").asLong());
+        assertTrue(longer.get("totalExact").asBoolean());
     }
 }

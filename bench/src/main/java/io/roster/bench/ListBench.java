@@ -121,7 +121,7 @@ final class ListBench {
                     }
                     // the gateway's path: the matches read once up to the cap, counted and paged among themselves;
                     // more than the cap, and the page walks the sort's index
-                    List<UserListSql> statements = matching <= UserListSql.SEARCH_CAP
+                    List<UserListSql> statements = matching <= UserListSql.cap(query)
                             ? List.of(UserListSql.candidates(org, query, null, null))
                             : List.of(UserListSql.candidates(org, query, null, null),
                                     UserListSql.build(org, query, null, null));
@@ -140,9 +140,9 @@ final class ListBench {
                     table.print();
                 }
                 System.out.printf("%nSearch (q), sorted by name, first page with its total, %d requests each; raw SQL "
-                        + "is the gateway's statements (the matches read once up to %,d, counted and paged; more "
-                        + "than that, and the page walks the sort's index)%n%n", reps,
-                        UserListSql.SEARCH_CAP);
+                        + "is the gateway's statements (the matches read once up to %,d, %,d for a term of one or two "
+                        + "characters, counted and paged; more than that, and the page walks the sort's index)%n%n",
+                        reps, UserListSql.SEARCH_CAP, UserListSql.SHORT_SEARCH_CAP);
                 search.print();
                 System.out.printf("%nTarget: search API p99 under 100 ms; slowest p99 %.1f ms%n", worstSearch);
                 if (worstSql != null) {

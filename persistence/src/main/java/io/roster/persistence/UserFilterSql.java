@@ -22,6 +22,14 @@ public final class UserFilterSql {
     /** The shortest search term with a trigram, the unit of the users_search index (V17); shorter ones are scanned. */
     private static final int MIN_INDEXED_TERM = 3;
 
+    /**
+     * Whether the search term {@code text} is found through the users_search trigram index. A term of one or two
+     * characters without a space has no trigram: its matches are read row by row (see {@link #where}).
+     */
+    public static boolean indexed(String text) {
+        return text.length() >= MIN_INDEXED_TERM || text.indexOf(' ') >= 0;
+    }
+
     /** A status's rank in the lifecycle (pending 0, active 1, inactive 2): how status sorts. */
     public static final String STATUS_RANK = "(CASE u.status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END)";
 
@@ -119,7 +127,7 @@ public final class UserFilterSql {
         if (filter.text() != null) {
             String text = filter.text();
             String like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            if (text.length() < MIN_INDEXED_TERM && text.indexOf(' ') < 0) {
+            if (!indexed(text)) {
                 // a term this short has no trigram: no index finds it, its matches are read row by row. Without a
                 // space it lies within the name or within the email (a space separates them), so each is tested on
                 // its own, sparing every row the concatenation: a fifth less time at a million users

@@ -169,13 +169,30 @@ public record UserListSql(String sql, List<Object> args) {
      */
     public static final int SEARCH_CAP = 10_000;
 
+    /**
+     * The cap of a search term without a trigram (one or two characters, {@link UserFilterSql#indexed}): no index
+     * finds its matches, so counting them is reading the organization's users until the count is reached. A common
+     * short term ("ov") reaches 10,000 matches only after reading about ten times as many users (at a million users
+     * about 35 ms, before the page's walk), and 1,000 after a tenth of that; a rare one reads every user whatever the
+     * cap. So such a search is counted up to this and beyond it the total is "at least" this.
+     */
+    public static final int SHORT_SEARCH_CAP = 1_000;
+
+    /**
+     * Up to how many matches {@code query} (a search or a tag) is counted: {@link #SEARCH_CAP}, or
+     * {@link #SHORT_SEARCH_CAP} for a term no index finds.
+     */
+    public static int cap(UserListQuery query) {
+        return query.text() != null && !UserFilterSql.indexed(query.text()) ? SHORT_SEARCH_CAP : SEARCH_CAP;
+    }
+
     /** Whether the query is a search or a tag, answered through {@link #candidates} first. */
     public static boolean bounded(UserListQuery query) {
         return query.text() != null || query.tag() != null;
     }
 
     /**
-     * A search's matches, read once: at most {@link #SEARCH_CAP} + 1 of them (through the search's own index),
+     * A search's matches, read once: at most {@link #cap} + 1 of them (through the search's own index),
      * counted (column 13, on every row, and on a single row of nulls when the page is empty), and paged among
      * themselves: sorted and cut after the cursor. The page is the answer when the count is at most the cap (a
      * broader search walks the sort's index instead: {@link #build}). The row shape and the cursor keys are those of
@@ -193,9 +210,10 @@ public record UserListSql(String sql, List<Object> args) {
                 + " WHERE ");
         where(sql, orgId, query, query.statuses(), args);
         // more matches than the cap: nothing to sort, the page comes from the sort's index
-        sql.append(" LIMIT ").append(SEARCH_CAP + 1).append(") SELECT " + COLUMNS + ", page.cursor_key, "
+        int cap = cap(query);
+        sql.append(" LIMIT ").append(cap + 1).append(") SELECT " + COLUMNS + ", page.cursor_key, "
                 + "page.sort_value, counted.n FROM (SELECT count(*) AS n FROM matches) counted LEFT JOIN LATERAL "
-                + "(SELECT * FROM matches WHERE counted.n <= ").append(SEARCH_CAP);
+                + "(SELECT * FROM matches WHERE counted.n <= ").append(cap);
         if (afterKey != null) {
             sql.append(" AND (sort_value, id) ").append(query.descending() ? "<" : ">").append(" (?::")
                     .append(query.sort().type()).append(", ?)");

@@ -50,7 +50,8 @@ public class UserQueries {
     /**
      * A page, the cursor of the next one (null on the last page), and on the first page (no cursor) how many users
      * the filters match in all ({@code total}; null on the pages after it): exact ({@code totalExact}) but for a
-     * search or a tag with more than {@value UserListSql#SEARCH_CAP} matches, whose total is that many ("at least").
+     * search or a tag with more than {@value UserListSql#SEARCH_CAP} matches ({@value UserListSql#SHORT_SEARCH_CAP}
+     * for a term of one or two characters: {@link UserListSql#cap}), whose total is that many ("at least").
      */
     @Serdeable
     public record Page(List<UserItem> items, @Nullable String nextCursor, @Nullable Long total,
@@ -83,13 +84,14 @@ public class UserQueries {
                     // a search: its matches read once, up to the cap, counted and paged among themselves; more
                     // than the cap, and the page walks the sort's index instead
                     long matches = read(c, UserListSql.candidates(orgId, query, afterKey, afterId), true, rows, keys);
-                    boolean few = matches <= UserListSql.SEARCH_CAP;
+                    int cap = UserListSql.cap(query);
+                    boolean few = matches <= cap;
                     if (!few) {
                         // the candidates' page is empty over the cap
                         read(c, UserListSql.build(orgId, query, afterKey, afterId), false, rows, keys);
                     }
                     return after != null ? new Total(null, null)
-                            : new Total(Math.min(matches, UserListSql.SEARCH_CAP), few);
+                            : new Total(Math.min(matches, cap), few);
                 }
                 read(c, UserListSql.build(orgId, query, afterKey, afterId), false, rows, keys);
                 return after != null ? new Total(null, null)
