@@ -100,6 +100,11 @@ final class ChildJvm implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
     }
 
+    /** The process id (for {@code /proc/<pid>/task}: {@link CpuSplit}'s per-thread reading). */
+    long pid() {
+        return process.pid();
+    }
+
     void checkAlive() {
         if (!process.isAlive()) {
             throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
