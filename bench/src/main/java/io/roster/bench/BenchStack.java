@@ -32,7 +32,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The local stack as production runs it, for the benchmarks that go through the HTTP API: a real broker and
  * PostgreSQL (infrastructure, in this JVM), an SMTP server on loopback, and the gateway and the workers each in
- * their own JVM ({@link ChildJvm}, {@code -Xmx<heap>}), their heaps sampled every 100 ms (over JMX: a sample costs both sides CPU). {@code --env NAME=value,...}
+ * their own JVM ({@link ChildJvm}, {@code -Xmx<heap>}), their heaps sampled every 100 ms (over JMX: a sample costs
+ * both sides CPU). {@code --env NAME=value,...}
  * varies the apps' settings, {@code --jvm-options "-XX:... -XX:..."} adds options to both apps' JVMs.
  */
 final class BenchStack implements AutoCloseable {
@@ -54,6 +55,7 @@ final class BenchStack implements AutoCloseable {
     /** The apps' schema, for the benchmark's own reads. */
     final HikariDataSource roster;
     private final ScheduledExecutorService sampler;
+    private Admin admin;
     private final boolean statements;
 
     private BenchStack(Path dir, Bench.Options options, String heap, Map<String, String> settings) throws Exception {
@@ -170,12 +172,17 @@ final class BenchStack implements AutoCloseable {
 
     /** Records on {@code topic} (all partitions) so far. */
     long records(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin.listOffsets(request).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+        synchronized (this) {
+            // one client for every call: a benchmark waiting for its events asks ten times a second, and a client
+            // of its own each time (threads, connection, metadata) cost the machine the job is measured on
+            if (admin == null) {
+                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+            }
         }
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(request).all().get().values().stream().mapToLong(r -> r.offset()).sum();
     }
 
     /** An authenticated request to the gateway. */
@@ -251,6 +258,11 @@ final class BenchStack implements AutoCloseable {
     @Override
     public void close() throws Exception {
         sampler.shutdownNow();
+        synchronized (this) {
+            if (admin != null) {
+                admin.close();
+            }
+        }
         try (postgres; broker) {
             for (ChildJvm more : moreWorkers) {
                 more.close();
