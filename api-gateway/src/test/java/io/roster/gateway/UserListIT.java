@@ -393,6 +393,7 @@ class UserListIT {
         assertEquals(10_050, admin.get("/api/v1/orgs/" + sub + "/users?limit=1").json().get("total").asLong(),
                 "without a search the total is exact however large");
     }
+
     @Test
     void aShortSearchCountsUpToItsOwnCapAndPagesEveryMatchInOrder() {
         String prefix = "short" + UUID.randomUUID().toString().substring(0, 6); // hex: neither q nor j
