@@ -77,9 +77,9 @@ final class CpuSplit {
 
     static final String NOTE = "CPU µs a user: the CPU time each part used while the job ran, over its users. The "
             + "workers and the gateway are their JVMs' CPU time; the broker runs in the benchmark's JVM, with its SMTP "
-            + "server and its client; PostgreSQL is the rest of the machine's busy time (/proc/stat). JIT compiling: the "
-            + "C1 and C2 compiler threads of the three JVMs, included in their parts (a JVM whose code is hot no longer "
-            + "pays it). Stolen: time the host took from this virtual machine's cores, not counted as busy.";
+            + "server and its client; PostgreSQL is the rest of the machine's busy time (/proc/stat). JIT compiling: "
+            + "the C1 and C2 compiler threads of the three JVMs, included in their parts (a JVM whose code is hot no "
+            + "longer pays it). Stolen: time the host took from this virtual machine's cores, not counted as busy.";
 
     private static String micros(double seconds, long items) {
         return String.format("%.1f", seconds * 1e6 / items);
